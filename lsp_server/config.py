@@ -1,0 +1,317 @@
+"""Typed settings with defaults, layered sources and a generated JSON schema.
+
+Sources, weakest first: built-in defaults < ``[tool.marginalia]`` in
+``pyproject.toml`` or ``.marginalia.toml`` < editor settings < magic comments
+(applied per document by :mod:`lsp_server.magic`).  Every field has a default;
+a value of the wrong type falls back to the default with one message naming
+the setting, so a typo never costs the user the whole configuration.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import tomllib
+import types
+import typing
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal, TypeVar, get_args, get_origin
+
+T = TypeVar("T")
+
+CONFIG_FILE = ".marginalia.toml"
+STATE_DIR = ".marginalia"
+
+
+@dataclass
+class LatexSettings:
+    """How LaTeX markup reads as prose.
+
+    ``commands`` maps a macro (with its backslash) to ``"ignore"`` (drop it and
+    its arguments), ``"placeholder"`` (read as a noun), ``"check"`` (check every
+    text argument) or ``"check:N"`` (check argument N only, 1-based).
+    ``environments`` maps an environment name to ``"ignore"`` or ``"check"``.
+    """
+
+    commands: dict[str, str] = field(default_factory=dict)
+    environments: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class DiagnosticsSettings:
+    debounce_ms: int = field(default=250, metadata={"minimum": 0, "maximum": 10000})
+    # Files larger than this are not checked (a clear message is shown instead).
+    max_file_kb: int = field(default=8192, metadata={"minimum": 1})
+    # Per-rule severity override: {"style.passive": "hint"}.
+    severity: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class CoreSettings:
+    """Settings of the core; each plugin's own settings live under its name."""
+
+    # BCP-47 tag such as "en-US", or "auto": the document's own declaration
+    # (babel, polyglossia, front matter `lang:`), else en-US.
+    language: str = "auto"
+    disabled_rules: list[str] = field(default_factory=list)
+    enabled_rules: list[str] = field(default_factory=list)
+    disabled_plugins: list[str] = field(default_factory=list)
+    # Plugins that are off by default (e.g. the model ones) are switched on here.
+    enabled_plugins: list[str] = field(default_factory=list)
+    dictionary: list[str] = field(default_factory=list)
+    latex: LatexSettings = field(default_factory=LatexSettings)
+    diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
+    # Seconds a plugin call may take before the host gives up on it.
+    plugin_time_limit: float = field(default=10.0, metadata={"minimum": 0.1})
+
+
+# --------------------------------------------------------------------------- conversion
+
+
+def _type_name(tp: Any) -> str:
+    return getattr(tp, "__name__", None) or str(tp).replace("typing.", "")
+
+
+def _convert(value: Any, tp: Any, path: str, messages: list[str]) -> tuple[bool, Any]:
+    """Check ``value`` against ``tp``; return (ok, converted)."""
+    origin = get_origin(tp)
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        if not isinstance(value, Mapping):
+            messages.append(f"{path}: expected a table/object, got {type(value).__name__}; using defaults")
+            return False, None
+        return True, from_mapping(tp, value, path, messages)
+    if origin is Literal:
+        options = get_args(tp)
+        if value in options:
+            return True, value
+        messages.append(f"{path}: {value!r} is not one of {', '.join(map(repr, options))}; using the default")
+        return False, None
+    if origin in (typing.Union, types.UnionType):
+        for arg in get_args(tp):
+            if arg is type(None) and value is None:
+                return True, None
+            ok, conv = _convert(value, arg, path, [])
+            if ok:
+                return True, conv
+        messages.append(f"{path}: {value!r} has the wrong type; using the default")
+        return False, None
+    if origin is list:
+        (item_tp,) = get_args(tp) or (Any,)
+        if isinstance(value, str):
+            value = [value]  # a single rule id where a list is expected: be lenient
+        if not isinstance(value, list):
+            messages.append(f"{path}: expected a list, got {type(value).__name__}; using the default")
+            return False, None
+        out = []
+        for i, item in enumerate(value):
+            ok, conv = _convert(item, item_tp, f"{path}[{i}]", messages)
+            if ok:
+                out.append(conv)
+        return True, out
+    if origin is dict:
+        key_tp, val_tp = get_args(tp) or (str, Any)
+        if not isinstance(value, Mapping):
+            messages.append(f"{path}: expected a table/object, got {type(value).__name__}; using the default")
+            return False, None
+        out_d = {}
+        for k, v in value.items():
+            ok, conv = _convert(v, val_tp, f"{path}.{k}", messages)
+            if ok:
+                out_d[str(k)] = conv
+        return True, out_d
+    if tp is Any:
+        return True, value
+    if tp is bool:
+        if isinstance(value, bool):
+            return True, value
+    elif tp is int:
+        if isinstance(value, int) and not isinstance(value, bool):
+            return True, value
+    elif tp is float:
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            return True, float(value)
+    elif tp is str:
+        if isinstance(value, str):
+            return True, value
+    messages.append(f"{path}: expected {_type_name(tp)}, got {value!r}; using the default")
+    return False, None
+
+
+def from_mapping(cls: type[T], data: Mapping[str, Any], path: str = "marginalia", messages: list[str] | None = None) -> T:
+    """Build ``cls`` from ``data``, field by field; bad fields keep their defaults."""
+    msgs = messages if messages is not None else []
+    hints = typing.get_type_hints(cls)
+    kwargs: dict[str, Any] = {}
+    known = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    for key, value in data.items():
+        name = key.replace("-", "_")
+        if name not in known:
+            msgs.append(f"{path}.{key}: unknown setting, ignored")
+            continue
+        f = known[name]
+        ok, conv = _convert(value, hints[name], f"{path}.{key}", msgs)
+        if not ok:
+            continue
+        lo, hi = f.metadata.get("minimum"), f.metadata.get("maximum")
+        if isinstance(conv, (int, float)) and not isinstance(conv, bool):
+            if (lo is not None and conv < lo) or (hi is not None and conv > hi):
+                msgs.append(f"{path}.{key}: {conv} is out of range [{lo}, {hi}]; using the default")
+                continue
+        kwargs[name] = conv
+    return cls(**kwargs)
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """Stronger source ``over`` wins; tables merge key by key."""
+    out = dict(base)
+    for k, v in over.items():
+        if isinstance(v, Mapping) and isinstance(out.get(k), Mapping):
+            out[k] = deep_merge(out[k], v)
+        else:
+            out[k] = v
+    return out
+
+
+# --------------------------------------------------------------------------- sources
+
+
+def read_workspace_file(root: Path | None) -> tuple[dict[str, Any], list[str]]:
+    """Settings from ``.marginalia.toml`` (whole file) or ``pyproject.toml`` ``[tool.marginalia]``."""
+    if root is None:
+        return {}, []
+    msgs: list[str] = []
+    own = root / CONFIG_FILE
+    if own.is_file():
+        try:
+            return tomllib.loads(own.read_text(encoding="utf-8")), msgs
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+            msgs.append(f"{own}: cannot be read ({exc}); its settings are ignored")
+            return {}, msgs
+    pyproject = root / "pyproject.toml"
+    if pyproject.is_file():
+        try:
+            data = tomllib.loads(pyproject.read_text(encoding="utf-8"))
+        except (tomllib.TOMLDecodeError, OSError, UnicodeDecodeError) as exc:
+            msgs.append(f"{pyproject}: cannot be read ({exc}); its settings are ignored")
+            return {}, msgs
+        section = data.get("tool", {}).get("marginalia", {})
+        if isinstance(section, dict):
+            return section, msgs
+        msgs.append(f"{pyproject}: [tool.marginalia] must be a table; ignored")
+    return {}, msgs
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Resolved settings: the core's and each plugin's, plus what went wrong reading them."""
+
+    core: CoreSettings
+    plugins: Mapping[str, Any]
+    messages: tuple[str, ...] = ()
+    raw: Mapping[str, Any] = field(default_factory=dict)
+
+    def for_plugin(self, name: str) -> Any:
+        return self.plugins.get(name)
+
+
+def resolve(layers: list[Mapping[str, Any]], plugin_settings: Mapping[str, type]) -> Settings:
+    """Merge ``layers`` (weakest first) and convert them to typed settings."""
+    merged: dict[str, Any] = {}
+    for layer in layers:
+        if isinstance(layer, Mapping):
+            merged = deep_merge(merged, layer)
+    messages: list[str] = []
+    core_fields = {f.name for f in dataclasses.fields(CoreSettings)}
+    core_data = {k: v for k, v in merged.items() if k.replace("-", "_") in core_fields}
+    plugin_data = {k: v for k, v in merged.items() if k.replace("-", "_") not in core_fields}
+    core = from_mapping(CoreSettings, core_data, "marginalia", messages)
+    plugins: dict[str, Any] = {}
+    for name, cls in plugin_settings.items():
+        data = plugin_data.pop(name, {})
+        if not isinstance(data, Mapping):
+            messages.append(f"marginalia.{name}: expected a table/object; using defaults")
+            data = {}
+        plugins[name] = from_mapping(cls, data, f"marginalia.{name}", messages)
+    for leftover in plugin_data:
+        messages.append(f"marginalia.{leftover}: unknown setting or plugin, ignored")
+    return Settings(core, plugins, tuple(messages), merged)
+
+
+# --------------------------------------------------------------------------- schema
+
+
+def _schema_for(tp: Any, default: Any = dataclasses.MISSING) -> dict[str, Any]:
+    origin = get_origin(tp)
+    out: dict[str, Any]
+    if dataclasses.is_dataclass(tp) and isinstance(tp, type):
+        return dataclass_schema(tp)
+    if origin is Literal:
+        out = {"enum": list(get_args(tp))}
+    elif origin in (typing.Union, types.UnionType):
+        out = {"anyOf": [_schema_for(a) for a in get_args(tp)]}
+    elif origin is list:
+        (item,) = get_args(tp) or (Any,)
+        out = {"type": "array", "items": _schema_for(item)}
+    elif origin is dict:
+        _, val = get_args(tp) or (str, Any)
+        out = {"type": "object", "additionalProperties": _schema_for(val)}
+    elif tp is bool:
+        out = {"type": "boolean"}
+    elif tp is int:
+        out = {"type": "integer"}
+    elif tp is float:
+        out = {"type": "number"}
+    elif tp is str:
+        out = {"type": "string"}
+    elif tp is type(None):
+        out = {"type": "null"}
+    else:
+        out = {}
+    if default is not dataclasses.MISSING:
+        out["default"] = default
+    return out
+
+
+def _doc_lines(cls: type) -> str:
+    return " ".join((cls.__doc__ or "").split())
+
+
+def dataclass_schema(cls: type) -> dict[str, Any]:
+    hints = typing.get_type_hints(cls)
+    props: dict[str, Any] = {}
+    for f in dataclasses.fields(cls):
+        if f.default is not dataclasses.MISSING:
+            default = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = f.default_factory()
+            if dataclasses.is_dataclass(default):
+                default = dataclasses.asdict(default)  # type: ignore[arg-type]
+        else:
+            default = dataclasses.MISSING
+        prop = _schema_for(hints[f.name], default)
+        for key in ("minimum", "maximum"):
+            if key in f.metadata:
+                prop[key] = f.metadata[key]
+        if "description" in f.metadata:
+            prop["description"] = f.metadata["description"]
+        props[f.name] = prop
+    schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
+    if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):
+        schema["description"] = _doc_lines(cls)
+    return schema
+
+
+def settings_schema(plugin_settings: Mapping[str, type]) -> dict[str, Any]:
+    """JSON schema of every setting: the core's and each plugin's under its name."""
+    schema = dataclass_schema(CoreSettings)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "Marginalia settings"
+    for name, cls in sorted(plugin_settings.items()):
+        schema["properties"][name] = dataclass_schema(cls)
+    return schema
+
+
+def schema_json(plugin_settings: Mapping[str, type]) -> str:
+    return json.dumps(settings_schema(plugin_settings), indent=2, sort_keys=True) + "\n"

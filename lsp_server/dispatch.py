@@ -1,0 +1,200 @@
+"""Calls plugins so that none of them can take the others down.
+
+Each plugin gets its own single worker thread.  A call that raises is logged
+once (per plugin and error) and contributes nothing; a call that runs past the
+plugin's time limit is abandoned (its partial work stays in the chunk cache)
+and, while it is still running, the plugin is skipped rather than queued
+behind itself.  The other plugins' results are returned as usual.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import logging
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from lsp_server.documents.model import Chunk, ProseDocument
+from lsp_server.plugin import CheckContext, Finding, Plugin
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+CHUNK_CACHE_SIZE = 100_000
+
+
+@dataclass
+class CheckOutcome:
+    """Per-plugin findings for one document, and what went wrong on the way."""
+
+    findings: dict[str, list[Finding]] = field(default_factory=dict)
+    problems: dict[str, str] = field(default_factory=dict)
+    # Chunks actually handed to each plugin (cache misses): for tests and benchmarks.
+    checked_chunks: dict[str, int] = field(default_factory=dict)
+
+
+class _ChunkCache:
+    """LRU of findings per (plugin, context fingerprint, chunk key), stored relative to the chunk start."""
+
+    def __init__(self, size: int = CHUNK_CACHE_SIZE) -> None:
+        self._data: OrderedDict[tuple[str, str, str], tuple[Finding, ...]] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> tuple[Finding, ...] | None:
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+            return hit
+
+    def put(self, key: tuple[str, str, str], value: tuple[Finding, ...]) -> None:
+        with self._lock:
+            self._data[key] = value
+            self._data.move_to_end(key)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+class PluginHost:
+    def __init__(self, plugins: dict[str, Plugin]) -> None:
+        self.plugins = plugins
+        self._executors = {name: cf.ThreadPoolExecutor(1, thread_name_prefix=f"plugin-{name}") for name in plugins}
+        self._running: dict[str, cf.Future[Any]] = {}
+        self._logged: set[tuple[str, str]] = set()
+        self._cache = _ChunkCache()
+        self._lock = threading.Lock()
+
+    # -- isolation -----------------------------------------------------------
+    def _log_once(self, plugin: str, exc: BaseException) -> str:
+        text = f"{type(exc).__name__}: {exc}"
+        if (plugin, text) not in self._logged:
+            self._logged.add((plugin, text))
+            log.error("plugin %s failed: %s", plugin, text, exc_info=exc)
+        return text
+
+    def call(self, name: str, fn: Callable[[], T], default: T, time_limit: float) -> tuple[T, str | None]:
+        """Run ``fn`` on the plugin's worker with a time limit; return (result, problem)."""
+        with self._lock:
+            busy = self._running.get(name)
+            if busy is not None and not busy.done():
+                return default, f"{name} is still busy with an earlier call that ran past its time limit"
+            fut = self._executors[name].submit(fn)
+            self._running[name] = fut
+        try:
+            return fut.result(timeout=time_limit), None
+        except cf.TimeoutError:
+            log.warning("plugin %s exceeded its time limit of %.1fs", name, time_limit)
+            return default, f"{name} took longer than {time_limit:g}s and was skipped"
+        except Exception as exc:  # noqa: BLE001 - isolation is the point
+            return default, f"{name} failed: {self._log_once(name, exc)}"
+
+    # -- checking ------------------------------------------------------------
+    def _check_one(
+        self, name: str, plugin: Plugin, doc: ProseDocument, ctx: CheckContext, fingerprint: str, counter: dict[str, int]
+    ) -> list[Finding]:
+        out: list[Finding] = []
+        first_error: BaseException | None = None
+        misses = 0
+        for chunk in doc.chunks:
+            if ctx.cancelled.is_set():
+                break
+            key = (name, fingerprint, chunk.key)
+            cached = self._cache.get(key)
+            if cached is None:
+                misses += 1
+                try:
+                    found = tuple(self._tag(name, plugin.check_chunk(chunk, ctx)))
+                except Exception as exc:  # noqa: BLE001 - one bad paragraph loses only itself
+                    first_error = first_error or exc
+                    continue
+                cached = tuple(f.shifted(-chunk.src_start) for f in found)
+                self._cache.put(key, cached)
+            out.extend(f.shifted(chunk.src_start) for f in cached)
+        counter[name] = misses
+        try:
+            out.extend(self._tag(name, plugin.check_document(doc, ctx)))
+        except Exception as exc:  # noqa: BLE001
+            first_error = first_error or exc
+        if first_error is not None:
+            # Keep what worked, but say that something did not.
+            self._log_once(name, first_error)
+            raise _PartialFailure(out, first_error)
+        return out
+
+    @staticmethod
+    def _tag(name: str, findings: Iterable[Finding]) -> Iterable[Finding]:
+        for f in findings:
+            yield f if f.plugin == name else Finding(
+                f.start, f.end, f.rule, f.message, f.severity, tuple(f.replacements), name, f.explanation, f.data
+            )
+
+    def check(
+        self,
+        doc: ProseDocument,
+        contexts: dict[str, CheckContext],
+        fingerprints: dict[str, str],
+        time_limits: dict[str, float],
+    ) -> CheckOutcome:
+        """Run every plugin named in ``contexts`` on ``doc``, concurrently, each isolated."""
+        outcome = CheckOutcome()
+        futures: dict[str, cf.Future[list[Finding]]] = {}
+        started = time.monotonic()
+        for name, ctx in contexts.items():
+            plugin = self.plugins[name]
+            if plugin.languages and doc.language_id not in plugin.languages:
+                continue
+            with self._lock:
+                busy = self._running.get(name)
+                if busy is not None and not busy.done():
+                    outcome.problems[name] = f"{name} is still busy with an earlier check that ran past its time limit"
+                    continue
+                fut = self._executors[name].submit(
+                    self._check_one, name, plugin, doc, ctx, fingerprints.get(name, ""), outcome.checked_chunks
+                )
+                self._running[name] = fut
+                futures[name] = fut
+        for name, fut in futures.items():
+            remaining = max(0.0, time_limits.get(name, 10.0) - (time.monotonic() - started))
+            try:
+                outcome.findings[name] = fut.result(timeout=remaining)
+            except cf.TimeoutError:
+                contexts[name].cancelled.set()
+                outcome.problems[name] = f"{name} took longer than {time_limits.get(name, 10.0):g}s and was skipped"
+                log.warning(outcome.problems[name])
+            except _PartialFailure as pf:
+                outcome.findings[name] = pf.findings
+                outcome.problems[name] = f"{name} failed on part of the document: {type(pf.error).__name__}: {pf.error}"
+            except Exception as exc:  # noqa: BLE001
+                outcome.problems[name] = f"{name} failed: {self._log_once(name, exc)}"
+        return outcome
+
+    def clear_cache(self) -> None:
+        self._cache.clear()
+
+    def shutdown(self) -> None:
+        for name, plugin in self.plugins.items():
+            try:
+                plugin.shutdown()
+            except Exception as exc:  # noqa: BLE001
+                self._log_once(name, exc)
+        for ex in self._executors.values():
+            ex.shutdown(wait=False, cancel_futures=True)
+
+
+class _PartialFailure(Exception):
+    def __init__(self, findings: list[Finding], error: BaseException) -> None:
+        super().__init__(str(error))
+        self.findings = findings
+        self.error = error
+
+
+__all__ = ["CheckOutcome", "PluginHost", "Chunk"]

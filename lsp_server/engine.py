@@ -1,0 +1,244 @@
+"""The check core shared by the language server and ``marginalia lint``.
+
+One object turns a buffer into prose, runs the enabled plugins through the
+isolating host, applies the user's rule settings and magic comments, and
+returns findings in source offsets.  Because the server and the CLI both call
+:meth:`Engine.check`, what CI reports is exactly what the editor shows.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import logging
+import threading
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+
+from lsp_server.config import CoreSettings, Settings, read_workspace_file, resolve
+from lsp_server.dispatch import PluginHost
+from lsp_server.documents import parse_document
+from lsp_server.documents.model import ProseDocument
+from lsp_server.magic import MagicDirectives, parse_magic
+from lsp_server.plugin import Action, CheckContext, Finding, LoadedPlugins, Plugin, Severity, Suggestion, discover
+from lsp_server.workspace_state import load_dictionary, user_dictionary_path, workspace_dictionary_path
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+DEFAULT_LANGUAGE = "en-US"
+
+
+@dataclass
+class CheckResult:
+    findings: list[Finding]
+    # plugin name -> a message about a failure or time-out in this run
+    problems: dict[str, str] = field(default_factory=dict)
+    language: str = DEFAULT_LANGUAGE
+    checked_chunks: dict[str, int] = field(default_factory=dict)
+
+
+def rule_matches(rule: str, patterns: Iterable[str]) -> bool:
+    """``spelling`` matches ``spelling.misspelled``; ``style.passive`` matches itself."""
+    return any(rule == p or rule.startswith(p + ".") for p in patterns)
+
+
+class Engine:
+    def __init__(
+        self,
+        root: Path | None = None,
+        editor_settings: Mapping[str, Any] | None = None,
+        loaded: LoadedPlugins | None = None,
+    ) -> None:
+        self.root = root.resolve() if root is not None else None
+        self.loaded = loaded if loaded is not None else discover()
+        self.host = PluginHost(self.loaded.plugins)
+        self._editor_settings: Mapping[str, Any] = editor_settings or {}
+        self._dict_lock = threading.Lock()
+        self._dict_stamp: tuple[float, float] | None = None
+        self._dictionary: frozenset[str] = frozenset()
+        self.settings: Settings = self._resolve()
+
+    # -- settings ------------------------------------------------------------
+    @property
+    def plugin_settings_types(self) -> dict[str, type]:
+        return {name: p.Settings for name, p in self.loaded.plugins.items()}
+
+    def _resolve(self) -> Settings:
+        file_layer, file_msgs = read_workspace_file(self.root)
+        settings = resolve([file_layer, dict(self._editor_settings)], self.plugin_settings_types)
+        if file_msgs:
+            settings = dataclasses.replace(settings, messages=tuple(file_msgs) + settings.messages)
+        for msg in settings.messages:
+            log.warning("settings: %s", msg)
+        return settings
+
+    def reload_settings(self, editor_settings: Mapping[str, Any] | None = None) -> Settings:
+        """Re-read the workspace file (and take new editor settings); cached findings are kept
+        only where a plugin's settings did not change (the fingerprint covers them)."""
+        if editor_settings is not None:
+            self._editor_settings = editor_settings
+        self.settings = self._resolve()
+        self._dict_stamp = None
+        return self.settings
+
+    @property
+    def core(self) -> CoreSettings:
+        return self.settings.core
+
+    def dictionary(self) -> frozenset[str]:
+        """Accepted words; re-read when either dictionary file changes."""
+        paths = [user_dictionary_path()] + ([workspace_dictionary_path(self.root)] if self.root else [])
+        stamp = tuple(p.stat().st_mtime_ns if p.exists() else 0 for p in paths)
+        with self._dict_lock:
+            if stamp != self._dict_stamp:
+                self._dictionary = load_dictionary(self.root, self.core.dictionary)
+                self._dict_stamp = stamp  # type: ignore[assignment]
+            return self._dictionary
+
+    # -- documents -----------------------------------------------------------
+    def parse(self, source: str, language_id: str, uri: str = "", version: int | None = None) -> ProseDocument:
+        return parse_document(source, language_id, uri, version, self.core.latex)
+
+    def language_for(self, doc: ProseDocument, magic: MagicDirectives | None = None) -> str:
+        magic = magic or parse_magic(doc.source)
+        lang = magic.language or self.core.language
+        if not lang or lang == "auto":
+            lang = doc.declared_language or DEFAULT_LANGUAGE
+        return lang
+
+    def enabled_plugins(self) -> list[str]:
+        core = self.core
+        names = []
+        for name, plugin in self.loaded.plugins.items():
+            if name in core.disabled_plugins:
+                continue
+            if not plugin.enabled_by_default and name not in core.enabled_plugins:
+                continue
+            names.append(name)
+        return names
+
+    def context(self, name: str, doc: ProseDocument, magic: MagicDirectives | None = None) -> CheckContext:
+        return CheckContext(
+            settings=self.settings.for_plugin(name),
+            language=self.language_for(doc, magic),
+            dictionary=self.dictionary(),
+            workspace_root=self.root,
+            core=self.core,
+        )
+
+    def _fingerprint(self, ctx: CheckContext) -> str:
+        h = hashlib.blake2b(digest_size=12)
+        h.update(repr(ctx.settings).encode())
+        h.update(ctx.language.encode())
+        h.update("\0".join(sorted(ctx.dictionary)).encode())
+        h.update(repr(self.core.enabled_rules).encode())
+        return h.hexdigest()
+
+    # -- checking ------------------------------------------------------------
+    def check(self, doc: ProseDocument, plugins: Iterable[str] | None = None) -> CheckResult:
+        magic = parse_magic(doc.source)
+        names = list(plugins) if plugins is not None else self.enabled_plugins()
+        contexts = {n: self.context(n, doc, magic) for n in names if n in self.loaded.plugins}
+        fingerprints = {n: self._fingerprint(c) for n, c in contexts.items()}
+        limits = {n: self.core.plugin_time_limit for n in contexts}
+        outcome = self.host.check(doc, contexts, fingerprints, limits)
+        findings = [f for per in outcome.findings.values() for f in per]
+        findings = self._apply_rules(doc, findings, magic)
+        for start, end, message in magic.problems:
+            findings.append(Finding(start, end, "core.magic-comment", message, Severity.WARNING, plugin="core"))
+        findings.sort(key=lambda f: (f.start, f.end, f.plugin, f.rule))
+        language = next(iter(contexts.values())).language if contexts else self.language_for(doc, magic)
+        return CheckResult(findings, outcome.problems, language, outcome.checked_chunks)
+
+    def _apply_rules(self, doc: ProseDocument, findings: list[Finding], magic: MagicDirectives) -> list[Finding]:
+        core = self.core
+        disabled = set(core.disabled_rules) | set(magic.disabled_rules)
+        enabled = set(magic.enabled_rules)
+        overrides = core.diagnostics.severity
+        size = len(doc.source)
+        out: list[Finding] = []
+        seen: set[tuple[int, int, str]] = set()
+        for f in findings:
+            if rule_matches(f.rule, disabled) and not rule_matches(f.rule, enabled):
+                continue
+            if any(s <= f.start < e for s, e in magic.off_regions):
+                continue
+            start = min(max(f.start, 0), size)
+            end = min(max(f.end, start), size)
+            key = (start, end, f.rule)
+            if key in seen:
+                continue
+            seen.add(key)
+            severity = f.severity
+            for pattern, name in overrides.items():
+                if rule_matches(f.rule, [pattern]):
+                    try:
+                        severity = Severity.parse(name)
+                    except KeyError:
+                        log.warning("settings: severity %r for %s is not one of hint, info, warning, error", name, pattern)
+            if (start, end, severity) != (f.start, f.end, f.severity):
+                f = dataclasses.replace(f, start=start, end=end, severity=severity)
+            out.append(f)
+        return out
+
+    # -- other plugin capabilities, isolated like checks ---------------------
+    def _plugin(self, name: str) -> Plugin | None:
+        return self.loaded.plugins.get(name)
+
+    def actions(self, doc: ProseDocument, finding: Finding) -> list[Action]:
+        plugin = self._plugin(finding.plugin)
+        if plugin is None:
+            return []
+        ctx = self.context(finding.plugin, doc)
+        result, _ = self.host.call(
+            finding.plugin, lambda: list(plugin.actions(doc, finding, ctx)), [], self.core.plugin_time_limit
+        )
+        return result
+
+    def range_actions(self, doc: ProseDocument, start: int, end: int) -> list[tuple[str, Action]]:
+        out: list[tuple[str, Action]] = []
+        for name in self.enabled_plugins():
+            plugin = self.loaded.plugins[name]
+            ctx = self.context(name, doc)
+            res, _ = self.host.call(
+                name, lambda p=plugin, c=ctx: list(p.range_actions(doc, start, end, c)), [], self.core.plugin_time_limit
+            )
+            out.extend((name, a) for a in res)
+        return out
+
+    def complete(self, doc: ProseDocument, offset: int) -> list[Suggestion]:
+        out: list[Suggestion] = []
+        for name in self.enabled_plugins():
+            plugin = self.loaded.plugins[name]
+            ctx = self.context(name, doc)
+            res, _ = self.host.call(
+                name, lambda p=plugin, c=ctx: list(p.complete(doc, offset, c)), [], self.core.plugin_time_limit
+            )
+            out.extend(res)
+        return out
+
+    def hover(self, doc: ProseDocument, offset: int) -> list[str]:
+        out: list[str] = []
+        for name in self.enabled_plugins():
+            plugin = self.loaded.plugins[name]
+            ctx = self.context(name, doc)
+            res, _ = self.host.call(name, lambda p=plugin, c=ctx: p.hover(doc, offset, c), None, self.core.plugin_time_limit)
+            if res:
+                out.append(res)
+        return out
+
+    def commands(self) -> dict[str, tuple[str, Any]]:
+        """Every plugin command: id -> (plugin name, handler)."""
+        out: dict[str, tuple[str, Any]] = {}
+        for name in self.enabled_plugins():
+            try:
+                for cmd, handler in self.loaded.plugins[name].commands().items():
+                    out[cmd] = (name, handler)
+            except Exception as exc:  # noqa: BLE001
+                log.error("plugin %s: commands() failed: %s", name, exc)
+        return out
+
+    def shutdown(self) -> None:
+        self.host.shutdown()

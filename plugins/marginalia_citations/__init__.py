@@ -1,0 +1,1 @@
+"""marginalia citations plugin (work in progress)."""

@@ -1,0 +1,1 @@
+"""marginalia completion plugin (work in progress)."""

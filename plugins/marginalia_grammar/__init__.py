@@ -1,0 +1,1 @@
+"""marginalia grammar plugin (work in progress)."""

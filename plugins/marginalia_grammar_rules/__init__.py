@@ -1,0 +1,1 @@
+"""marginalia grammar_rules plugin (work in progress)."""

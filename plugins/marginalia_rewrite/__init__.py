@@ -1,0 +1,1 @@
+"""marginalia rewrite plugin (work in progress)."""

@@ -1,0 +1,1 @@
+"""marginalia spelling plugin (work in progress)."""

@@ -1,0 +1,1 @@
+"""marginalia style plugin (work in progress)."""
