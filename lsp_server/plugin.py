@@ -77,6 +77,10 @@ class Action:
     edit: tuple[int, int, str] | None = None
     kind: str = "quickfix"
     preferred: bool = False
+    # Opaque, JSON-serialisable: an action with ``data`` and no edit/command is
+    # *lazy* and is completed by ``Plugin.resolve_action`` only when picked
+    # (codeAction/resolve), so a model runs only when the user asks.
+    data: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +158,14 @@ class Plugin:
 
     def complete(self, doc: ProseDocument, offset: int, ctx: CheckContext) -> Iterable[Suggestion]:
         return ()
+
+    def inline_complete(self, doc: ProseDocument, offset: int, ctx: CheckContext) -> Iterable[Suggestion]:
+        """Ghost-text completions at ``offset`` (textDocument/inlineCompletion)."""
+        return ()
+
+    def resolve_action(self, doc: ProseDocument, action: Action, ctx: CheckContext) -> Action | None:
+        """Fill in a lazy action's edit; None (or raising ValueError) rejects it with a message."""
+        return action
 
     def hover(self, doc: ProseDocument, offset: int, ctx: CheckContext) -> str | None:
         """Markdown shown when hovering ``offset`` (findings get a core hover)."""
