@@ -219,6 +219,33 @@ class Engine:
             out.extend(res)
         return out
 
+    def inline_complete(self, doc: ProseDocument, offset: int) -> list[Suggestion]:
+        out: list[Suggestion] = []
+        for name in self.enabled_plugins():
+            plugin = self.loaded.plugins[name]
+            ctx = self.context(name, doc)
+            res, _ = self.host.call(
+                name, lambda p=plugin, c=ctx: list(p.inline_complete(doc, offset, c)), [], self.core.plugin_time_limit
+            )
+            out.extend(res)
+        return out
+
+    def resolve_action(self, plugin_name: str, doc: ProseDocument, action: Action, time_limit: float | None = None) -> tuple[Action | None, str | None]:
+        """Complete a lazy action; returns (action or None, problem message)."""
+        plugin = self._plugin(plugin_name)
+        if plugin is None:
+            return None, f"plugin {plugin_name} is not loaded"
+        ctx = self.context(plugin_name, doc)
+        limit = time_limit if time_limit is not None else self.core.plugin_time_limit
+        return self.host.call(plugin_name, lambda: plugin.resolve_action(doc, action, ctx), None, limit)
+
+    def replacements_for(self, doc: ProseDocument, finding: Finding) -> list[str]:
+        """The finding's replacements, or those its plugin offers lazily as edit actions
+        (spelling computes suggestions only when asked, since they cost ~20 ms a word)."""
+        if finding.replacements:
+            return list(finding.replacements)
+        return [a.edit[2] for a in self.actions(doc, finding) if a.edit is not None and (a.edit[0], a.edit[1]) == (finding.start, finding.end)]
+
     def hover(self, doc: ProseDocument, offset: int) -> list[str]:
         out: list[str] = []
         for name in self.enabled_plugins():
