@@ -1,0 +1,96 @@
+"""Which files lint checks: folders, globs, skipped folders, workspace roots and LaTeX includes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from lsp_server.lint import collect, read_source, workspace_root
+from lsp_server.lint_files import expand_paths, find_root, follow_includes, is_latex_root
+
+
+def _touch(path: Path, text: str = "Some prose.\n") -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _names(paths: list[Path], base: Path) -> list[str]:
+    return [p.relative_to(base).as_posix() for p in paths]
+
+
+def test_folders_are_walked_for_known_suffixes_skipping_hidden_and_build_folders(tmp_path: Path) -> None:
+    for name in ("a.md", "b.tex", "sub/c.qmd", "sub/d.txt", "refs.bib", "style.sty", "class.cls", "x.py",
+                 ".hidden/e.md", "node_modules/f.md", "_site/g.md", "build/h.tex", ".git/i.md", ".dot.md"):
+        _touch(tmp_path / name)
+    found = expand_paths(["."], tmp_path)
+    assert found.errors == []
+    assert _names([t.path for t in found.targets], tmp_path) == ["a.md", "b.tex", "sub/c.qmd", "sub/d.txt"]
+    assert [t.language_id for t in found.targets] == ["markdown", "latex", "quarto", "plaintext"]
+
+
+def test_named_files_are_checked_whatever_their_suffix_and_only_once(tmp_path: Path) -> None:
+    _touch(tmp_path / "refs.bib")
+    _touch(tmp_path / "notes.weird")
+    _touch(tmp_path / "a.md")
+    found = expand_paths(["refs.bib", "notes.weird", "a.md", str(tmp_path / "a.md"), "."], tmp_path)
+    assert _names([t.path for t in found.targets], tmp_path) == ["refs.bib", "notes.weird", "a.md"]
+    assert [t.language_id for t in found.targets] == ["bibtex", "plaintext", "markdown"]
+
+
+def test_globs_expand_and_missing_paths_are_errors(tmp_path: Path) -> None:
+    for name in ("ch/one.md", "ch/two.md", "ch/deep/three.md", "ch/skip.py"):
+        _touch(tmp_path / name)
+    found = expand_paths(["ch/**/*.md", "missing.md", "nothing*.tex"], tmp_path)
+    assert _names([t.path for t in found.targets], tmp_path) == ["ch/deep/three.md", "ch/one.md", "ch/two.md"]
+    assert found.errors == ["missing.md: no such file or folder", "nothing*.tex: no file matches this pattern"]
+
+
+def test_workspace_root_is_the_nearest_folder_with_a_marker(tmp_path: Path) -> None:
+    _touch(tmp_path / "book" / ".marginalia.toml", "")
+    _touch(tmp_path / "book" / "ch" / "one.md")
+    (tmp_path / "other").mkdir()
+    assert find_root(tmp_path / "book" / "ch" / "one.md") == tmp_path / "book"
+    assert workspace_root(["ch/one.md"], tmp_path / "book") == tmp_path / "book"
+    assert workspace_root(["book/ch/*.md"], tmp_path) == tmp_path / "book"
+    (tmp_path / "repo" / ".git").mkdir(parents=True)
+    assert find_root(tmp_path / "repo") == tmp_path / "repo"
+
+
+def test_latex_root_detection_ignores_comments() -> None:
+    assert is_latex_root("\\documentclass{article}\n")
+    assert is_latex_root("\\begin {document} x")
+    assert not is_latex_root("% \\documentclass{article}\nJust a chapter.")
+    assert not is_latex_root("\\section{Intro} text")
+
+
+def test_a_root_file_brings_in_its_includes_once_and_only_inside_the_workspace(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    _touch(ws / ".marginalia.toml", "")
+    _touch(ws / "main.tex", "\\documentclass{book}\n\\begin{document}\n\\include{ch/intro}\n\\input{ch/method.tex}\n"
+           "% \\input{ch/commented}\n\\subfile{ch/sub}\n\\import{parts/}{part1}\n\\input{../outside}\n\\end{document}\n")
+    _touch(ws / "ch" / "intro.tex", "Intro \\input{ch/nested} and again \\input{ch/method}.")
+    _touch(ws / "ch" / "nested.tex", "Nested text.")
+    _touch(ws / "ch" / "method.tex", "Method text.")
+    _touch(ws / "ch" / "commented.tex", "Never included.")
+    _touch(ws / "ch" / "sub.tex", "\\documentclass[../main]{subfiles}\\begin{document}Sub\\end{document}")
+    _touch(ws / "parts" / "part1.tex", "Part one.")
+    _touch(tmp_path / "outside.tex", "Outside the workspace.")
+    collection = collect(["main.tex"], ws, ws)
+    assert _names([t.path for t in collection.targets], ws) == [
+        "main.tex", "ch/intro.tex", "ch/method.tex", "ch/sub.tex", "parts/part1.tex", "ch/nested.tex",
+    ]
+    assert all(t.included_from == ws / "main.tex" for t in collection.targets[1:])
+
+
+def test_includes_use_the_given_resolver_and_survive_cycles(tmp_path: Path) -> None:
+    a = _touch(tmp_path / "a.tex", "\\documentclass{article}")
+    b = _touch(tmp_path / "b.tex", "B")
+    calls: list[Path] = []
+
+    def resolver(path: Path, source: str) -> list[Path]:
+        calls.append(path)
+        return [b, a]  # b includes a again: a cycle that must end
+
+    found = follow_includes(expand_paths(["a.tex"], tmp_path), tmp_path, lambda p: read_source(p)[0], lambda main: resolver)
+    assert [t.path for t in found.targets] == [a, b]
+    assert calls == [a, b]
