@@ -1,0 +1,562 @@
+"""The language server: pygls wiring around :class:`~lsp_server.engine.Engine`.
+
+Each LSP method is registered once here and fans out to the engine (and so to
+every plugin).  Handlers run on the event loop and only read and write the
+session; the engine's work runs on its own worker thread with an immutable
+:class:`~lsp_server.session.Snapshot`, and every result is checked against
+the document's current version before it leaves the server.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import importlib.metadata
+import logging
+import sys
+import uuid
+from collections.abc import AsyncIterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
+from pygls.lsp.server import LanguageServer
+from pygls.uris import from_fs_path, to_fs_path
+
+from lsp_server import assist, workspace_state
+from lsp_server.code_actions import (
+    ADD_TO_DICTIONARY,
+    DISABLE_RULE,
+    ActionRequest,
+    StaleAction,
+    code_actions,
+    resolve_code_action,
+)
+from lsp_server.config import CONFIG_FILE, STATE_DIR, deep_merge
+from lsp_server.diagnostics import CheckedVersion, DiagnosticStore, ProblemLog
+from lsp_server.engine import DEFAULT_LANGUAGE
+from lsp_server.plugin import CheckContext
+from lsp_server.session import EngineSlot, Session, Snapshot, unsuitable_reason
+from lsp_server.text_document import MarginaliaProtocol
+from lsp_server.workspace_state import DICTIONARY_FILE
+
+log = logging.getLogger(__name__)
+
+NAME = "marginalia"
+SECTION = "marginalia"
+# A first check of a document this large reports $/progress.
+PROGRESS_THRESHOLD_CHARS = 100_000
+CONFIG_WATCH_GLOBS = (f"**/{CONFIG_FILE}", "**/pyproject.toml", f"**/{STATE_DIR}/{DICTIONARY_FILE}")
+
+
+class ServerCancelled(JsonRpcException):
+    """LSP ServerCancelled: the document moved on; pull clients should ask again."""
+
+    CODE = -32802
+    MESSAGE = "The document changed while its diagnostics were computed"
+
+
+@dataclass(frozen=True)
+class Unsuitable:
+    """A document that is not checked, and why."""
+
+    reason: str
+
+
+@dataclass(frozen=True)
+class ClientFeatures:
+    """What the client said it supports, read once at initialize."""
+
+    pull_diagnostics: bool = False
+    pull_configuration: bool = False
+    progress: bool = False
+    document_changes: bool = True
+    diagnostic_refresh: bool = False
+    watch_files_dynamically: bool = False
+
+    @classmethod
+    def of(cls, caps: types.ClientCapabilities) -> ClientFeatures:
+        td, ws, win = caps.text_document, caps.workspace, caps.window
+        edit = ws.workspace_edit if ws else None
+        return cls(
+            pull_diagnostics=bool(td and td.diagnostic is not None),
+            pull_configuration=bool(ws and ws.configuration),
+            progress=bool(win and win.work_done_progress),
+            document_changes=bool(edit and edit.document_changes),
+            diagnostic_refresh=bool(ws and ws.diagnostics and ws.diagnostics.refresh_support),
+            watch_files_dynamically=bool(ws and ws.did_change_watched_files and ws.did_change_watched_files.dynamic_registration),
+        )
+
+
+def _version() -> str:
+    try:
+        return importlib.metadata.version("marginalia")
+    except importlib.metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
+def settings_section(value: Any) -> dict[str, Any]:
+    """Our settings from initializationOptions / didChangeConfiguration (with or without the section key)."""
+    if isinstance(value, Mapping):
+        inner = value.get(SECTION, value)
+        if isinstance(inner, Mapping):
+            return dict(inner)
+    return {}
+
+
+def _uri_of(args: tuple[Any, ...]) -> str | None:
+    first = args[0] if args else None
+    if isinstance(first, Mapping) and isinstance(first.get("uri"), str):
+        return str(first["uri"])
+    return first if isinstance(first, str) and ":" in first else None
+
+
+class MarginaliaServer(LanguageServer):
+    def __init__(self) -> None:
+        super().__init__(NAME, _version(), text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=MarginaliaProtocol)
+        self.session = Session()
+        self.store = DiagnosticStore()
+        self.problems = ProblemLog()
+        self.client = ClientFeatures()
+        self._init_settings: dict[str, Any] = {}
+        self._pending: dict[str, asyncio.Task[None]] = {}
+        self._checked_once: set[str] = set()
+        self._unsuitable_shown: dict[str, str] = {}
+        self._failed_uris: set[str] = set()
+
+    # -- messages --------------------------------------------------------------
+    def log_to_client(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        self.window_log_message(types.LogMessageParams(type=kind, message=f"marginalia: {message}"))
+
+    def show(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
+        self.window_show_message(types.ShowMessageParams(type=kind, message=f"Marginalia: {message}"))
+
+    def report_settings(self, slot: EngineSlot) -> None:
+        """One warning listing what was wrong with the settings, once per distinct set of problems."""
+        messages = tuple(slot.engine.settings.messages)
+        if messages and messages != slot.reported_messages:
+            where = f" for {slot.root}" if slot.root else ""
+            self.show(f"some settings{where} are invalid and their defaults are used:\n- " + "\n- ".join(messages))
+        slot.reported_messages = messages
+
+    @contextlib.asynccontextmanager
+    async def work_progress(self, title: str, message: str | None = None) -> AsyncIterator[None]:
+        """$/progress around a long piece of work; cancelling it from the client cancels the work."""
+        if not self.client.progress:
+            yield
+            return
+        token = f"marginalia-{uuid.uuid4()}"
+        try:
+            await asyncio.wait_for(self.work_done_progress.create_async(token), timeout=5)
+        except Exception as exc:  # progress is a courtesy; work goes on without it
+            log.info("work done progress not created: %s", exc)
+            yield
+            return
+        task = asyncio.current_task()
+        cancel = self.work_done_progress.tokens.get(token)
+        if cancel is not None and task is not None:
+            cancel.add_done_callback(lambda f: task.cancel() if f.cancelled() else None)
+        self.work_done_progress.begin(token, types.WorkDoneProgressBegin(title=title, message=message, cancellable=True))
+        try:
+            yield
+        finally:
+            self.work_done_progress.end(token, types.WorkDoneProgressEnd())
+            self.work_done_progress.tokens.pop(token, None)
+
+    # -- checking ----------------------------------------------------------------
+    def snapshot(self, uri: str) -> Snapshot | None:
+        return self.session.snapshot(self.workspace, uri)
+
+    def _check_in_worker(self, slot: EngineSlot, snap: Snapshot) -> tuple[CheckedVersion | Unsuitable, dict[str, str]]:
+        engine = slot.engine
+        reason = unsuitable_reason(snap.text, engine.core.diagnostics.max_file_kb)
+        if reason is not None:
+            return Unsuitable(reason), {}
+        result = engine.check(snap.parse(engine))
+        return CheckedVersion.build(snap.uri, snap.version, result.findings, snap.index), dict(result.problems)
+
+    async def check(self, snap: Snapshot) -> CheckedVersion | None:
+        """Check one snapshot off the loop; report problems; None if it cannot be checked."""
+        slot = self.session.slot_for(snap)
+        first_big = snap.uri not in self._checked_once and len(snap.text) > PROGRESS_THRESHOLD_CHARS
+        try:
+            if first_big:
+                async with self.work_progress("Marginalia", f"checking {Path(snap.path or snap.uri).name}"):
+                    outcome, problems = await slot.run(self._check_in_worker, slot, snap)
+            else:
+                outcome, problems = await slot.run(self._check_in_worker, slot, snap)
+        except asyncio.CancelledError:
+            raise
+        except Exception as exc:  # a bug in a parser must not kill the server
+            log.exception("checking %s failed", snap.uri)
+            if snap.uri not in self._failed_uris:
+                self._failed_uris.add(snap.uri)
+                self.log_to_client(f"checking {snap.uri} failed: {type(exc).__name__}: {exc}", types.MessageType.Error)
+            return None
+        self._failed_uris.discard(snap.uri)
+        self._checked_once.add(snap.uri)
+        for message in self.problems.update(snap.uri, problems):
+            self.log_to_client(message)
+        if isinstance(outcome, Unsuitable):
+            if self._unsuitable_shown.get(snap.uri) != outcome.reason:
+                self._unsuitable_shown[snap.uri] = outcome.reason
+                name = Path(snap.path).name if snap.path else snap.uri
+                self.show(f"{name} is not checked: {outcome.reason}.")
+            return CheckedVersion(snap.uri, snap.version, (), ())
+        self._unsuitable_shown.pop(snap.uri, None)
+        return outcome
+
+    def schedule(self, uri: str, delay: float | None = None) -> None:
+        """(Re)start the debounced check of ``uri``; a newer edit cancels the older one."""
+        if self.client.pull_diagnostics:
+            return  # the client asks when it wants them
+        old = self._pending.pop(uri, None)
+        if old is not None:
+            old.cancel()
+        if delay is None:
+            snap = self.snapshot(uri)
+            slot = self.session.slot_for(snap) if snap else None
+            delay = slot.engine.core.diagnostics.debounce_ms / 1000 if slot else 0.0
+        task = asyncio.ensure_future(self._check_and_publish(uri, delay))
+        self._pending[uri] = task
+        task.add_done_callback(lambda t: self._pending.pop(uri, None) if self._pending.get(uri) is t else None)
+
+    async def _check_and_publish(self, uri: str, delay: float) -> None:
+        await asyncio.sleep(delay)
+        snap = self.snapshot(uri)
+        if snap is None:
+            return
+        result = await self.check(snap)
+        if result is not None and self.store.accept(result):  # refuses a version the user has moved past
+            self.text_document_publish_diagnostics(
+                types.PublishDiagnosticsParams(uri=uri, diagnostics=list(result.diagnostics), version=result.version)
+            )
+
+    async def checked(self, snap: Snapshot) -> CheckedVersion | None:
+        """The stored result for exactly this snapshot, computing it if needed."""
+        stored = self.store.get(snap.uri, snap.version)
+        if stored is not None:
+            return stored
+        result = await self.check(snap)
+        if result is not None:
+            self.store.accept(result)
+        return result
+
+    def recheck_open_documents(self) -> None:
+        if self.client.pull_diagnostics:
+            if self.client.diagnostic_refresh:
+                self.workspace_diagnostic_refresh(None)
+            return
+        for uri in Session.open_uris(self.workspace):
+            self.schedule(uri, 0.0)
+
+    # -- settings ----------------------------------------------------------------
+    async def pull_configuration(self) -> None:
+        """workspace/configuration: global section first, then one per workspace folder."""
+        if not self.client.pull_configuration:
+            return
+        roots = list(self.session.roots)
+        items = [types.ConfigurationItem(section=SECTION)]
+        items += [types.ConfigurationItem(scope_uri=from_fs_path(str(r)), section=SECTION) for r in roots]
+        try:
+            values = await asyncio.wait_for(self.workspace_configuration_async(types.ConfigurationParams(items=items)), 10)
+        except Exception as exc:  # keep the settings we have
+            log.warning("workspace/configuration failed: %s", exc)
+            return
+        if not values:
+            return
+        self.session.editor_settings = deep_merge(self._init_settings, settings_section(values[0]))
+        for root, value in zip(roots, values[1:], strict=False):
+            self.session.folder_settings[root] = settings_section(value)
+
+    async def reload_settings(self, roots: list[Path | None] | None = None) -> None:
+        targets = [s for r, s in self.session.slots.items() if roots is None or r in roots]
+        for slot in targets:
+            await slot.run(slot.engine.reload_settings, self.session.settings_for(slot.root))
+            self.report_settings(slot)
+        self.recheck_open_documents()
+
+    # -- commands ----------------------------------------------------------------
+    def slot_for_uri(self, uri: str | None) -> EngineSlot:
+        path = to_fs_path(uri) if uri else None
+        return self.session.slot_for(Path(path) if path else None)
+
+    def register_plugin_commands(self) -> None:
+        for slot in list(self.session.slots.values()):
+            for command in slot.engine.commands():
+                if command not in self.protocol.fm.commands:
+                    self.command(command)(self._plugin_command(command))
+
+    def _plugin_command(self, command: str) -> Any:
+        async def run(ls: MarginaliaServer, *args: Any) -> Any:
+            slot = ls.slot_for_uri(_uri_of(args))
+            found = slot.engine.commands().get(command)
+            if found is None:
+                raise JsonRpcInvalidParams(f"{command} is not offered by any enabled plugin")
+            plugin, handler = found
+
+            def call() -> tuple[Any, str | None]:
+                engine = slot.engine
+                lang = engine.core.language
+                ctx = CheckContext(
+                    settings=engine.settings.for_plugin(plugin),
+                    language=DEFAULT_LANGUAGE if lang in ("", "auto") else lang,
+                    dictionary=engine.dictionary(),
+                    workspace_root=engine.root,
+                    core=engine.core,
+                )
+                return engine.host.call(plugin, lambda: handler(ctx, *args), None, engine.core.plugin_time_limit)
+
+            result, problem = await slot.run(call)
+            if problem:
+                ls.show(f"{command}: {problem}", types.MessageType.Error)
+            ls.recheck_open_documents()
+            return result
+
+        return run
+
+
+def _register(server: MarginaliaServer) -> None:  # one place that lists every LSP method
+    ls = server
+
+    @ls.feature(types.INITIALIZE)
+    def initialize(ls: MarginaliaServer, params: types.InitializeParams) -> None:
+        ls.client = ClientFeatures.of(params.capabilities)
+        ls._init_settings = settings_section(params.initialization_options)
+        ls.session.editor_settings = dict(ls._init_settings)
+        roots = Session.roots_of(ls.workspace)
+        ls.session.set_roots(roots)
+        roots_or_none: list[Path | None] = list(ls.session.roots) or [None]
+        for root in roots_or_none:
+            ls.session.slot_for_root(root)
+        ls.register_plugin_commands()
+
+    @ls.feature(types.INITIALIZED)
+    async def initialized(ls: MarginaliaServer, params: types.InitializedParams) -> None:
+        if ls.client.watch_files_dynamically:
+            watchers = [types.FileSystemWatcher(glob_pattern=g) for g in CONFIG_WATCH_GLOBS]
+            registration = types.Registration(
+                id=f"marginalia-watch-{uuid.uuid4()}",
+                method=types.WORKSPACE_DID_CHANGE_WATCHED_FILES,
+                register_options=types.DidChangeWatchedFilesRegistrationOptions(watchers=watchers),
+            )
+            with contextlib.suppress(Exception):
+                await ls.client_register_capability_async(types.RegistrationParams(registrations=[registration]))
+        if ls.client.pull_configuration:
+            await ls.pull_configuration()
+            await ls.reload_settings()
+        else:
+            for slot in ls.session.slots.values():
+                ls.report_settings(slot)
+
+    @ls.feature(types.SHUTDOWN)
+    def shutdown(ls: MarginaliaServer, params: None) -> None:
+        for task in list(ls._pending.values()):
+            task.cancel()
+        ls.session.shutdown()
+
+    # -- documents ---------------------------------------------------------------
+    @ls.feature(types.TEXT_DOCUMENT_DID_OPEN)
+    def did_open(ls: MarginaliaServer, params: types.DidOpenTextDocumentParams) -> None:
+        doc = params.text_document
+        ls.store.note_version(doc.uri, doc.version)
+        ls.schedule(doc.uri, 0.0)  # the first check is not debounced
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
+    def did_change(ls: MarginaliaServer, params: types.DidChangeTextDocumentParams) -> None:
+        ls.store.note_version(params.text_document.uri, params.text_document.version)
+        ls.schedule(params.text_document.uri)
+
+    @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
+    def did_close(ls: MarginaliaServer, params: types.DidCloseTextDocumentParams) -> None:
+        uri = params.text_document.uri
+        task = ls._pending.pop(uri, None)
+        if task is not None:
+            task.cancel()
+        ls.store.forget(uri)
+        ls.problems.forget(uri)
+        ls._checked_once.discard(uri)
+        ls._unsuitable_shown.pop(uri, None)
+        if not ls.client.pull_diagnostics:
+            ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
+
+    @ls.feature(
+        types.TEXT_DOCUMENT_DIAGNOSTIC,
+        types.DiagnosticOptions(identifier=NAME, inter_file_dependencies=False, workspace_diagnostics=False),
+    )
+    async def pull_diagnostics(ls: MarginaliaServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+        uri = params.text_document.uri
+        snap = ls.snapshot(uri)
+        if snap is None:
+            return types.RelatedFullDocumentDiagnosticReport(items=[])
+        if ls.store.get(uri, snap.version) is None:
+            slot = ls.session.slot_for(snap)
+            await asyncio.sleep(slot.engine.core.diagnostics.debounce_ms / 1000)
+            if not ls.store.is_current(uri, snap.version):
+                raise ServerCancelled(data=types.DiagnosticServerCancellationData(retrigger_request=True))
+        result = await ls.checked(snap)
+        if result is None or not ls.store.is_current(uri, snap.version):
+            raise ServerCancelled(data=types.DiagnosticServerCancellationData(retrigger_request=True))
+        if params.previous_result_id == result.result_id:
+            return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
+        return types.RelatedFullDocumentDiagnosticReport(items=list(result.diagnostics), result_id=result.result_id)
+
+    # -- code actions --------------------------------------------------------------
+    @ls.feature(
+        types.TEXT_DOCUMENT_CODE_ACTION,
+        types.CodeActionOptions(
+            code_action_kinds=[types.CodeActionKind.QuickFix, types.CodeActionKind.Refactor, types.CodeActionKind.RefactorRewrite],
+            resolve_provider=True,
+        ),
+    )
+    async def code_action(ls: MarginaliaServer, params: types.CodeActionParams) -> list[types.CodeAction] | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        start, end = snap.index.offsets_of(params.range)
+        checked = await ls.checked(snap)
+        findings = tuple(checked.overlapping(start, end)) if checked else ()
+        slot = ls.session.slot_for(snap)
+        only = tuple(str(k) for k in params.context.only) if params.context.only else None
+        request = ActionRequest(snap, start, end, findings, only, ls.client.document_changes, slot.root is not None)
+        return await slot.run(code_actions, slot.engine, request)
+
+    @ls.feature(types.CODE_ACTION_RESOLVE)
+    async def code_action_resolve(ls: MarginaliaServer, action: types.CodeAction) -> types.CodeAction:
+        data = action.data if isinstance(action.data, Mapping) else {}
+        snap = ls.snapshot(str(data.get("uri", "")))
+        if snap is None:
+            return action
+        slot = ls.session.slot_for(snap)
+        try:
+            async with ls.work_progress("Marginalia", action.title):
+                return await slot.run(resolve_code_action, slot.engine, snap, action, ls.client.document_changes)
+        except StaleAction as exc:
+            raise JsonRpcContentModified(str(exc)) from exc
+        except ValueError as exc:
+            raise JsonRpcInvalidParams(str(exc)) from exc
+
+    @ls.command(ADD_TO_DICTIONARY)
+    async def add_to_dictionary(ls: MarginaliaServer, *args: Any) -> dict[str, str]:
+        arg = args[0] if args and isinstance(args[0], Mapping) else {}
+        word = str(arg.get("word", ""))
+        slot = ls.slot_for_uri(_uri_of(args))
+        try:
+            path = await slot.run(workspace_state.add_to_dictionary, slot.root, word)
+        except (ValueError, OSError) as exc:
+            ls.show(f"cannot add {word!r} to the dictionary: {exc}", types.MessageType.Error)
+            raise JsonRpcInvalidParams(str(exc)) from exc
+        ls.recheck_open_documents()
+        return {"path": str(path)}
+
+    @ls.command(DISABLE_RULE)
+    async def disable_rule(ls: MarginaliaServer, *args: Any) -> dict[str, str]:
+        arg = args[0] if args and isinstance(args[0], Mapping) else {}
+        rule = str(arg.get("rule", "")).strip()
+        slot = ls.slot_for_uri(_uri_of(args))
+        if slot.root is None or not rule:
+            raise JsonRpcInvalidParams("disabling a rule needs a rule id and a workspace folder to hold .marginalia.toml")
+        try:
+            path = await slot.run(workspace_state.disable_rule, slot.root, rule)
+        except (ValueError, OSError) as exc:
+            ls.show(f"cannot disable {rule}: {exc}", types.MessageType.Error)
+            raise JsonRpcInvalidParams(str(exc)) from exc
+        await ls.reload_settings([slot.root])
+        return {"path": str(path)}
+
+    # -- information ---------------------------------------------------------------
+    @ls.feature(types.TEXT_DOCUMENT_HOVER)
+    async def hover(ls: MarginaliaServer, params: types.HoverParams) -> types.Hover | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        offset = snap.index.offset_of(params.position)
+        checked = await ls.checked(snap)
+        slot = ls.session.slot_for(snap)
+        findings = checked.findings if checked else ()
+        result = await slot.run(assist.hover, slot.engine, snap, offset, findings)
+        return result if ls.store.is_current(snap.uri, snap.version) else None
+
+    @ls.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=False))
+    async def completion(ls: MarginaliaServer, params: types.CompletionParams) -> types.CompletionList:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return types.CompletionList(is_incomplete=False, items=[])
+        slot = ls.session.slot_for(snap)
+        items = await slot.run(assist.completion_items, slot.engine, snap, snap.index.offset_of(params.position))
+        if not ls.store.is_current(snap.uri, snap.version):
+            return types.CompletionList(is_incomplete=True, items=[])  # stale: let the client ask again
+        return types.CompletionList(is_incomplete=False, items=items)
+
+    @ls.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
+    async def inline_completion(ls: MarginaliaServer, params: types.InlineCompletionParams) -> types.InlineCompletionList | None:
+        snap = ls.snapshot(params.text_document.uri)
+        if snap is None:
+            return None
+        slot = ls.session.slot_for(snap)
+        async with ls.work_progress("Marginalia", "suggesting a continuation"):
+            items = await slot.run(assist.inline_items, slot.engine, snap, snap.index.offset_of(params.position))
+        if not ls.store.is_current(snap.uri, snap.version):
+            return None
+        return types.InlineCompletionList(items=items)
+
+    # -- settings and workspace ----------------------------------------------------
+    @ls.feature(types.WORKSPACE_DID_CHANGE_CONFIGURATION)
+    async def did_change_configuration(ls: MarginaliaServer, params: types.DidChangeConfigurationParams) -> None:
+        pushed = settings_section(params.settings)
+        if pushed or not ls.client.pull_configuration:
+            ls.session.editor_settings = deep_merge(ls._init_settings, pushed)
+        await ls.pull_configuration()
+        await ls.reload_settings()
+
+    @ls.feature(types.WORKSPACE_DID_CHANGE_WATCHED_FILES)
+    async def did_change_watched_files(ls: MarginaliaServer, params: types.DidChangeWatchedFilesParams) -> None:
+        roots: set[Path | None] = set()
+        dictionary_changed = False
+        for change in params.changes:
+            fs = to_fs_path(change.uri)
+            if not fs:
+                continue
+            path = Path(fs)
+            if path.name in (CONFIG_FILE, "pyproject.toml"):
+                roots.add(ls.session.root_for(path))
+            elif path.name == DICTIONARY_FILE:
+                dictionary_changed = True  # engines re-read it when its mtime changes
+        if roots:
+            await ls.reload_settings(list(roots))
+        elif dictionary_changed:
+            ls.recheck_open_documents()
+
+    @ls.feature(types.WORKSPACE_DID_CHANGE_WORKSPACE_FOLDERS)
+    def did_change_workspace_folders(ls: MarginaliaServer, params: types.DidChangeWorkspaceFoldersParams) -> None:
+        for removed in params.event.removed:
+            fs = to_fs_path(removed.uri)
+            if fs:
+                ls.session.drop_root(Path(fs).resolve())
+        ls.session.set_roots(Session.roots_of(ls.workspace))
+        ls.recheck_open_documents()
+
+
+def create_server() -> MarginaliaServer:
+    server = MarginaliaServer()
+    _register(server)
+    return server
+
+
+def _configure_logging() -> None:
+    # stdout carries the protocol: logs go to stderr only.
+    logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+
+
+def start_io() -> None:
+    """Serve one client over stdin/stdout."""
+    _configure_logging()
+    create_server().start_io()
+
+
+def start_tcp(host: str = "127.0.0.1", port: int = 2087) -> None:
+    """Serve over TCP (localhost by default: a document may not reach the network)."""
+    _configure_logging()
+    create_server().start_tcp(host, port)

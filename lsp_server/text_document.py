@@ -1,0 +1,110 @@
+"""pygls' workspace, with documents that follow LSP line rules and stay fast on a book.
+
+Documents live in pygls' :class:`~pygls.workspace.Workspace` as usual; the
+subclasses here change only what pygls gets wrong for prose:
+
+* lines end at ``\\r\\n``/``\\n``/``\\r`` only (pygls splits at ``\\f``, ``\\u2028`` …);
+* the line index is cached per text, so positions convert without re-splitting
+  the whole document for every lookup;
+* an incremental change is one splice at two offsets instead of a rebuild line
+  by line, and out-of-range change positions are clamped.
+
+The protocol subclass also picks the position encoding (UTF-32 when offered,
+since it needs no conversion) and installs this workspace at ``initialize``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Generator, Sequence
+from typing import Any
+
+from lsprotocol import types
+from pygls.protocol import LanguageServerProtocol, lsp_method
+from pygls.workspace import TextDocument, Workspace
+
+from lsp_server.positions import LineIndex, choose_encoding, normalize_encoding
+
+
+class LspTextDocument(TextDocument):
+    """A pygls text document with an LSP-correct, cached :class:`LineIndex`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._index: LineIndex | None = None
+
+    @property
+    def encoding(self) -> str:
+        return normalize_encoding(self.position_codec.encoding)
+
+    @property
+    def index(self) -> LineIndex:
+        """The line index of the current text (rebuilt only after the text changed)."""
+        source = self.source
+        if self._index is None or self._index.text is not source:
+            self._index = LineIndex.build(source, self.encoding)
+        return self._index
+
+    @property
+    def lines(self) -> Sequence[str]:
+        return self.index.lines()
+
+    def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
+        start, end = self.index.offsets_of(change.range)
+        source = self.source
+        self._source = source[:start] + change.text + source[end:]
+
+    def offset_at_position(self, client_position: types.Position) -> int:
+        return self.index.offset_of(client_position)
+
+    def client_position_at_offset(self, offset: int) -> types.Position:
+        return self.index.position_at(offset)
+
+
+class LspWorkspace(Workspace):
+    """Creates :class:`LspTextDocument` instead of pygls' default document."""
+
+    @classmethod
+    def replacing(cls, ws: Workspace, sync_kind: types.TextDocumentSyncKind) -> LspWorkspace:
+        return cls(ws.root_uri, sync_kind, list(ws.folders.values()), ws.position_encoding)
+
+    def _create_text_document(
+        self,
+        doc_uri: str,
+        source: str | None = None,
+        version: int | None = None,
+        language_id: str | None = None,
+    ) -> TextDocument:
+        return LspTextDocument(
+            doc_uri,
+            source=source,
+            version=version,
+            language_id=language_id,
+            sync_kind=self._sync_kind,
+            position_codec=self.position_codec,
+        )
+
+
+class MarginaliaProtocol(LanguageServerProtocol):
+    """pygls' protocol with our encoding choice and our workspace."""
+
+    @lsp_method(types.INITIALIZE)
+    def lsp_initialize(self, params: types.InitializeParams) -> Generator[Any, Any, types.InitializeResult]:
+        general = params.capabilities.general
+        if general is not None and general.position_encodings:
+            # pygls takes the client's first choice; put the cheapest exact one first.
+            chosen = choose_encoding(list(general.position_encodings))
+            general.position_encodings = [types.PositionEncodingKind(chosen)]
+        gen = super().lsp_initialize(params)
+        try:
+            request = next(gen)  # pygls has created its workspace; no document is open yet
+            self._adopt_workspace()
+            while True:
+                result = yield request
+                request = gen.send(result)
+        except StopIteration as stop:
+            self._adopt_workspace()
+            return stop.value  # type: ignore[no-any-return]
+
+    def _adopt_workspace(self) -> None:
+        if not isinstance(self._workspace, LspWorkspace) and self._workspace is not None:
+            self._workspace = LspWorkspace.replacing(self._workspace, self._server._text_document_sync_kind)

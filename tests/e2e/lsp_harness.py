@@ -1,0 +1,189 @@
+"""End-to-end harness: the real server process, driven by pytest-lsp's client.
+
+The example plugin (tests/fixtures/example_plugin) is pip-installed into a
+temporary directory once per session and put on the server's PYTHONPATH, so it
+is discovered through its entry point exactly like a third-party plugin.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import sys
+import time
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass, field
+from importlib.metadata import entry_points
+from pathlib import Path
+from typing import Any
+
+from lsprotocol import types
+from pygls.protocol import default_converter
+from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, LanguageClient, register_lsp_features
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
+BUILTIN_PLUGINS = sorted({ep.name for ep in entry_points(group="marginalia.plugins")})
+
+
+def only_plugins(*names: str, **settings: Any) -> dict[str, Any]:
+    """Settings that switch off every built-in plugin except ``names`` (keeps tests fast and hermetic)."""
+    return {"disabled_plugins": [n for n in BUILTIN_PLUGINS if n not in names], **settings}
+
+
+@dataclass
+class Published:
+    uri: str
+    version: int | None
+    diagnostics: list[types.Diagnostic]
+    at: float = field(default_factory=time.monotonic)
+
+
+class Client(LanguageClient):
+    """pytest-lsp's client, plus the full history of publishDiagnostics."""
+
+    published: list[Published]
+
+    def history(self, uri: str) -> list[Published]:
+        return [p for p in self.published if p.uri == uri]
+
+    async def wait_for(self, predicate: Callable[[], Any], timeout: float = 15.0, what: str = "condition") -> Any:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            value = predicate()
+            if value:
+                return value
+            await asyncio.sleep(0.02)
+        raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+    async def wait_for_publish(self, uri: str, version: int | None = None, timeout: float = 15.0, after: int = 0) -> Published:
+        def find() -> Published | None:
+            for p in self.history(uri)[after:]:
+                if version is None or p.version == version:
+                    return p
+            return None
+
+        result: Published = await self.wait_for(find, timeout, f"diagnostics for {uri} v{version}")
+        return result
+
+    def open(self, uri: str, text: str, language_id: str = "plaintext", version: int = 1) -> None:
+        self.text_document_did_open(
+            types.DidOpenTextDocumentParams(types.TextDocumentItem(uri=uri, language_id=language_id, version=version, text=text))
+        )
+
+    def change(self, uri: str, version: int, *changes: tuple[types.Range | None, str]) -> None:
+        events: list[types.TextDocumentContentChangeEvent] = [
+            types.TextDocumentContentChangePartial(range=r, text=t) if r is not None else types.TextDocumentContentChangeWholeDocument(text=t)
+            for r, t in changes
+        ]
+        self.text_document_did_change(
+            types.DidChangeTextDocumentParams(types.VersionedTextDocumentIdentifier(uri=uri, version=version), events)
+        )
+
+
+def _publish(client: Client, params: types.PublishDiagnosticsParams) -> None:
+    client.diagnostics[params.uri] = params.diagnostics
+    client.published.append(Published(params.uri, params.version, list(params.diagnostics)))
+
+
+def make_client() -> Client:
+    client = Client(converter_factory=default_converter)
+    client.published = []
+    features = dict(DEFAULT_CLIENT_FEATURES)
+    features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
+    register_lsp_features(client, features)
+    return client
+
+
+def capabilities(
+    *, encodings: list[str] | None = None, pull: bool = False, configuration: bool = False, progress: bool = True
+) -> types.ClientCapabilities:
+    return types.ClientCapabilities(
+        general=types.GeneralClientCapabilities(position_encodings=encodings) if encodings is not None else None,
+        window=types.WindowClientCapabilities(work_done_progress=progress),
+        workspace=types.WorkspaceClientCapabilities(
+            workspace_edit=types.WorkspaceEditClientCapabilities(document_changes=True),
+            configuration=configuration,
+            diagnostics=types.DiagnosticWorkspaceClientCapabilities(refresh_support=True) if pull else None,
+        ),
+        text_document=types.TextDocumentClientCapabilities(
+            diagnostic=types.DiagnosticClientCapabilities(dynamic_registration=False) if pull else None,
+            code_action=types.CodeActionClientCapabilities(
+                code_action_literal_support=types.ClientCodeActionLiteralOptions(
+                    code_action_kind=types.ClientCodeActionKindOptions(value_set=["quickfix", "refactor"])
+                ),
+                resolve_support=types.ClientCodeActionResolveOptions(properties=["edit"]),
+            ),
+            inline_completion=types.InlineCompletionClientCapabilities(),
+        ),
+    )
+
+
+@contextlib.asynccontextmanager
+async def running_server(
+    env: dict[str, str],
+    root: Path | None,
+    *,
+    init_options: dict[str, Any] | None = None,
+    caps: types.ClientCapabilities | None = None,
+    tcp: tuple[str, int] | None = None,
+) -> AsyncIterator[Client]:
+    """Start ``python -m lsp_server`` (or connect over TCP), initialize, and shut down afterwards."""
+    client = make_client()
+    process: asyncio.subprocess.Process | None = None
+    if tcp is None:
+        await client.start_io(sys.executable, "-m", "lsp_server", env=env)
+    else:
+        host, port = tcp
+        code = f"from lsp_server.server import start_tcp; start_tcp({host!r}, {port})"
+        process = await asyncio.create_subprocess_exec(sys.executable, "-c", code, env=env)
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                await client.start_tcp(host, port)
+                break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise
+                await asyncio.sleep(0.1)
+    root_uri = root.as_uri() if root is not None else None
+    folders = [types.WorkspaceFolder(uri=root_uri, name=root.name)] if root is not None and root_uri else None
+    await client.initialize_session(
+        types.InitializeParams(
+            capabilities=caps or capabilities(),
+            root_uri=root_uri,
+            workspace_folders=folders,
+            initialization_options=init_options,
+        )
+    )
+    try:
+        yield client
+    finally:
+        with contextlib.suppress(Exception):
+            await asyncio.wait_for(client.shutdown_session(), 10)
+        with contextlib.suppress(Exception):
+            await client.stop()
+        if process is not None:
+            with contextlib.suppress(ProcessLookupError):
+                process.kill()
+            await process.wait()
+
+
+async def server_text(client: Client, uri: str) -> str:
+    """The server's current text of ``uri``, read back through the example plugin's
+    lazy "Quote the selection" action over the whole document (its edit echoes the text)."""
+    everything = types.Range(start=types.Position(line=0, character=0), end=types.Position(line=10**6, character=0))
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=everything,
+            context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind.RefactorRewrite]),
+        )
+    )
+    quote = next(a for a in actions or [] if isinstance(a, types.CodeAction) and a.title.startswith("Quote the selection"))
+    resolved = await client.code_action_resolve_async(quote)
+    assert resolved.edit is not None and resolved.edit.document_changes
+    change = resolved.edit.document_changes[0]
+    assert isinstance(change, types.TextDocumentEdit)
+    new_text = change.edits[0].new_text
+    assert new_text.startswith("«") and new_text.endswith("»")
+    return new_text[1:-1]
