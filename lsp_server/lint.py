@@ -26,7 +26,7 @@ from lsp_server.engine import Engine
 from lsp_server.lint_files import Collection, Target, expand_paths, find_root, follow_includes
 from lsp_server.output import display_path
 from lsp_server.output.positions import LineIndex, Position
-from lsp_server.plugin import Severity, discover
+from lsp_server.plugin import LoadedPlugins, Severity, discover
 
 # With fewer files than this, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -117,9 +117,13 @@ def _union(base: Sequence[str], extra: Sequence[str], minus: Sequence[str] = ())
     return [x for x in dict.fromkeys([*base, *extra]) if x not in minus]
 
 
-def build_engine(spec: EngineSpec) -> Engine:
-    """The engine for ``spec``: command-line rule flags add to the workspace's lists."""
-    loaded = discover(include=spec.plugins) if spec.plugins else None
+def build_engine(spec: EngineSpec, loaded: LoadedPlugins | None = None) -> Engine:
+    """The engine for ``spec``: command-line rule flags add to the workspace's lists.
+
+    ``loaded`` replaces plugin discovery (tests use it to run a fixed plugin).
+    """
+    if loaded is None and spec.plugins:
+        loaded = discover(include=spec.plugins)
     engine = Engine(spec.root, spec.editor_settings, loaded=loaded)
     if spec.enable or spec.disable or spec.plugins:
         core = engine.core
@@ -179,7 +183,11 @@ def lint_target(engine: Engine, target: Target, suggestions: bool = True) -> Fil
     if source is None:
         report.errors.append(error or "cannot be read")
         return report
-    doc = engine.parse(source, target.language_id, target.path.as_uri())
+    try:
+        doc = engine.parse(source, target.language_id, target.path.as_uri())
+    except Exception as exc:  # a parser bug or a missing parser must not stop the other files
+        report.errors.append(f"cannot be parsed as {target.language_id} ({type(exc).__name__}: {exc})")
+        return report
     result = engine.check(doc)
     for plugin, problem in sorted(result.problems.items()):
         report.errors.append(f"plugin {plugin} failed: {problem}")

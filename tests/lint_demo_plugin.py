@@ -22,7 +22,7 @@ from pathlib import Path
 
 from lsp_server.documents.model import Chunk, ProseDocument
 from lsp_server.engine import Engine
-from lsp_server.lint import EngineSpec
+from lsp_server.lint import EngineSpec, build_engine
 from lsp_server.plugin import Action, CheckContext, Finding, LoadedPlugins, Plugin, Severity
 
 _RULES = {
@@ -50,7 +50,7 @@ class DemoPlugin(Plugin):
 
 def demo_engine(spec: EngineSpec) -> Engine:
     """Engine factory for in-process runs (module level, so worker processes can import it)."""
-    return Engine(spec.root, spec.editor_settings, loaded=LoadedPlugins({"demo": DemoPlugin()}, {}))
+    return build_engine(spec, LoadedPlugins({"demo": DemoPlugin()}, {}))
 
 
 def install_demo_distribution(site: Path) -> str:
