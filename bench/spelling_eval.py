@@ -1,0 +1,62 @@
+"""Spelling suggestions on real-world misspellings: Hunspell's order vs Marginalia's ranking.
+
+    python bench/spelling_eval.py [--limit N] [--hunspell-limit N] [--language en-US]
+
+Prints flagged %, top-1 %, top-3 % and milliseconds per word for plain spylls
+(Hunspell's ranking) and for ``marginalia_spelling.ranking.Ranker``.  spylls
+suggestions are slow (a few hundred ms a word on a busy machine), so the
+baseline runs on the first ``--hunspell-limit`` pairs only; ours runs on all.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from pathlib import Path
+
+from marginalia_spelling.dictionaries import DICTIONARIES, find_dictionary
+from marginalia_spelling.evaluation import EvalResult, evaluate, read_pairs
+from marginalia_spelling.ranking import Ranker
+
+DATA = Path(__file__).resolve().parent / "data" / "spelling_misspellings.tsv"
+
+
+def row(name: str, r: EvalResult) -> str:
+    return f"| {name:<28} | {r.pairs:>5} | {r.pct(r.flagged):7.1f} | {r.pct(r.top1):6.1f} | {r.pct(r.top3):6.1f} | {r.ms_per_word:8.1f} |"
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--data", type=Path, default=DATA)
+    ap.add_argument("--language", default="en-US")
+    ap.add_argument("--limit", type=int, default=0, help="pairs for our ranking (0 = all)")
+    ap.add_argument("--hunspell-limit", type=int, default=300, help="pairs for the slow spylls baseline (0 = skip)")
+    ap.add_argument("--misses", type=int, default=0, help="print this many of our top-1 misses")
+    args = ap.parse_args()
+
+    pairs = read_pairs(args.data)
+    if args.limit:
+        pairs = pairs[: args.limit]
+    source = find_dictionary(args.language)
+    if source is None:
+        raise SystemExit(f"no Hunspell dictionary for {args.language}")
+    t0 = time.perf_counter()
+    dictionary = DICTIONARIES.get(source)
+    if dictionary is None:
+        raise SystemExit(f"{source.dic} could not be loaded")
+    print(f"dictionary {source.dic} ({source.origin}) loaded in {time.perf_counter() - t0:.2f} s; {len(pairs)} pairs from {args.data.name}")
+    ranker = Ranker(dictionary)
+    print("| ranking                      | pairs | flagged |  top-1 |  top-3 | ms/word  |")
+    print("|------------------------------|-------|---------|--------|--------|----------|")
+    if args.hunspell_limit:
+        sub = pairs[: args.hunspell_limit]
+        print(row("spylls (Hunspell order)", evaluate(sub, dictionary.lookup, dictionary.suggest)), flush=True)
+        print(row("marginalia, same pairs", evaluate(sub, dictionary.lookup, lambda w: ranker.suggest(w, 5))), flush=True)
+    ours = evaluate(pairs, dictionary.lookup, lambda w: ranker.suggest(w, 5))
+    print(row("marginalia (ours)", ours))
+    for typo, right, got in ours.misses[: args.misses]:
+        print(f"  {typo} -> {right}: {got}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,143 @@
+"""Decide which words of a paragraph are misspelt.
+
+Everything here is cheap per word once the dictionary's verdict for that
+word is cached, which is what makes a whole book check in about a second.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+
+from marginalia_spelling.dictionaries import SpellDictionary
+from marginalia_spelling.settings import SpellingSettings
+from marginalia_spelling.tokens import (
+    Word,
+    is_all_caps,
+    is_capitalized,
+    is_mixed_case,
+    is_shifted_capital,
+    normalize_apostrophes,
+)
+
+# Prefixes written with a hyphen in technical prose ("non-linear", "pre-trained");
+# Hunspell knows few of them as words of their own.
+HYPHEN_PREFIXES = frozenset(
+    ["non", "pre", "re", "co", "anti", "multi", "semi", "sub", "inter", "intra", "post", "pseudo", "quasi", "self", "over", "under", "un", "bi", "tri", "meta", "micro", "macro", "mid", "mini", "neo", "proto", "ultra", "hyper", "super", "cross", "counter", "de", "dis", "ex", "extra", "infra", "mis", "out", "pan", "poly", "trans", "auto", "bio", "geo", "hydro", "electro", "socio", "nano", "mono", "uni", "omni", "hetero", "homo", "iso", "para", "peri", "retro"]
+)
+_CONTRACTIONS = ("n't", "'re", "'ve", "'ll", "'d", "'m", "'s")
+
+
+class AcceptedWords:
+    """User, workspace and settings words, with Hunspell's case rules.
+
+    An entry in lower case also accepts its Capitalised and UPPER-CASE forms
+    (sentence starts, headings); an entry with capitals (``PyTorch``) accepts
+    only itself and its upper-case form.
+    """
+
+    def __init__(self, words: Iterable[str]) -> None:
+        self.exact = frozenset(normalize_apostrophes(w.strip()) for w in words if w.strip())
+        self.upper = frozenset(w.upper() for w in self.exact)
+        self.lower = frozenset(w for w in self.exact if w.islower())
+
+    def accepts(self, word: str) -> bool:
+        w = normalize_apostrophes(word)
+        if w in self.exact or (w.isupper() and w in self.upper):
+            return True
+        return is_capitalized(w) and w.lower() in self.lower
+
+
+def strip_accents(word: str) -> str:
+    decomposed = unicodedata.normalize("NFD", word)
+    return unicodedata.normalize("NFC", "".join(c for c in decomposed if not unicodedata.combining(c)))
+
+
+@lru_cache(maxsize=16)
+def accepted_words(dictionary: frozenset[str], ignore: tuple[str, ...]) -> AcceptedWords:
+    """Built once per distinct word set (frozensets cache their hash, so this is cheap)."""
+    return AcceptedWords([*dictionary, *ignore])
+
+
+@dataclass(frozen=True, slots=True)
+class Misspelling:
+    """A misspelt word (or part of a hyphenated word) at ``text[start:end]`` of the paragraph."""
+
+    start: int
+    end: int
+    word: str
+    # A Capitalised word inside a sentence: probably a name, so only worth a hint.
+    maybe_name: bool
+
+
+class Checker:
+    def __init__(self, dictionary: SpellDictionary, settings: SpellingSettings, accepted: AcceptedWords) -> None:
+        self.dictionary = dictionary
+        self.settings = settings
+        self.accepted = accepted
+        self._fold_accents = dictionary.source.name.lower().startswith("en")
+
+    def check(self, words: Iterable[Word]) -> Iterator[Misspelling]:
+        for w in words:
+            for m in self._check_word(w):
+                if self.settings.check_capitalized or not m.maybe_name:
+                    yield m
+
+    def _check_word(self, w: Word) -> Iterator[Misspelling]:
+        text = w.text
+        if self._skipped(text):
+            return
+        if is_mixed_case(text):
+            # Identifiers and brands (PyTorch, iPhone, LaTeX) are skipped, except the held-shift typo "THe".
+            if is_shifted_capital(text) and self.is_valid(text.capitalize()):
+                yield Misspelling(w.start, w.end, text, maybe_name=False)
+            return
+        if self.is_valid(text):
+            return
+        if "-" in text:
+            offset = w.start
+            for part in text.split("-"):
+                if part and not self._part_ok(part):
+                    yield self._misspelling(offset, part, w.sentence_start and offset == w.start)
+                offset += len(part) + 1
+            return
+        yield self._misspelling(w.start, text, w.sentence_start)
+
+    def _misspelling(self, start: int, word: str, sentence_start: bool) -> Misspelling:
+        return Misspelling(start, start + len(word), word, maybe_name=is_capitalized(word) and not sentence_start)
+
+    def _skipped(self, text: str) -> bool:
+        """Words the settings or the user exempt, and words not in the dictionary's script."""
+        s = self.settings
+        if len(text) < s.min_word_length or self.accepted.accepts(text):
+            return True
+        if is_all_caps(text) and s.ignore_all_caps:
+            return True
+        return not self.dictionary.can_spell(text)
+
+    def _part_ok(self, part: str) -> bool:
+        if self._skipped(part) or part.lower() in HYPHEN_PREFIXES or is_mixed_case(part):
+            return True
+        return self.is_valid(part)
+
+    def is_valid(self, word: str) -> bool:
+        d = self.dictionary
+        if d.lookup(word):
+            return True
+        norm = normalize_apostrophes(word)
+        if norm != word and d.lookup(norm):
+            return True
+        if self._fold_accents:
+            # English dictionaries list naive, resume, cafe: accept the loanword spellings too.
+            folded = strip_accents(norm)
+            if folded != norm and d.lookup(folded):
+                return True
+        for suffix in _CONTRACTIONS:
+            # Possessives (Smith's, GPU's) and contractions of valid words.
+            if norm.endswith(suffix) and len(norm) > len(suffix) + 1:
+                stem = norm[: -len(suffix)]
+                if self.accepted.accepts(stem) or is_all_caps(stem) or d.lookup(stem):
+                    return True
+        return False

@@ -1,0 +1,1 @@
+"""Bundled Hunspell dictionaries (data only; see README.md here for sources and licences)."""

@@ -1,0 +1,113 @@
+"""Find the words in a paragraph of prose that a dictionary should judge.
+
+The text is split into whitespace-separated tokens first, because what a
+token *is* (a URL, an e-mail address, a file name, code, a number with a unit)
+decides whether its letters are prose at all.  Inside prose tokens, words are
+runs of Unicode word characters joined by apostrophes or hyphens, so
+``don't``, ``state-of-the-art`` and ``naïve`` stay whole while CJK text,
+emoji and punctuation never turn into "words".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+APOSTROPHES = "'’ʼ‘"
+_APOSTROPHE_TABLE = str.maketrans({c: "'" for c in APOSTROPHES[1:]})
+
+_TOKEN = re.compile(r"\S+")
+# A word: word characters (letters, digits, underscore: the last two are judged below)
+# joined by single apostrophes or hyphens.
+_WORD = re.compile(r"\w+(?:[-'’ʼ]\w+)*")
+_LEADING = "([{\"'“‘«‹<*_¿¡„"
+_TRAILING = ")]}\"'”’»›>*_.,;:!?…"
+_URL = re.compile(r"^(?:[A-Za-z][A-Za-z0-9+.-]*://|www\.)|://")
+_DOTTED = re.compile(r"\w\.\w")  # foo.py, example.com, e.g, v1.2: never prose words
+_CODE_CHARS = frozenset("`$\\{}<>=#|^~[]()%&+")
+_PLURAL_SUFFIX = re.compile(r"\((?:e?s)\)$")  # word(s), match(es)
+_PATH_START = re.compile(r"^(?:\.{1,2}/|~/|/\w|[A-Za-z]:\\)")
+_SENTENCE_END = ".!?:"
+# Longer "words" are hashes, base64 or garbage, not prose.
+MAX_WORD_LENGTH = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Word:
+    """``text[start:end]`` of the paragraph; ``sentence_start`` if it opens a sentence."""
+
+    start: int
+    end: int
+    text: str
+    sentence_start: bool
+
+
+def normalize_apostrophes(word: str) -> str:
+    return word.translate(_APOSTROPHE_TABLE)
+
+
+def _is_path_or_code(core: str) -> bool:
+    if _URL.search(core) or "@" in core:
+        return True
+    if _DOTTED.search(core) or _PATH_START.match(core):
+        return True
+    if any(c in _CODE_CHARS for c in core):
+        return True
+    if "/" in core:
+        # and/or, input/output are prose; src/main_v2 or a/b/c.txt are paths.
+        parts = core.split("/")
+        return any(not p or "_" in p or any(ch.isdigit() for ch in p) for p in parts) or len(parts) > 3
+    return False
+
+
+def _opens_sentence(text: str, start: int) -> bool:
+    i = start - 1
+    while i >= 0 and (text[i].isspace() or text[i] in _LEADING):
+        i -= 1
+    return i < 0 or text[i] in _SENTENCE_END or text[i] in "•–—"
+
+
+def iter_words(text: str) -> Iterator[Word]:
+    """Prose words of ``text`` with their offsets; non-prose tokens are skipped whole."""
+    for tok in _TOKEN.finditer(text):
+        raw = tok.group()
+        lead = len(raw) - len(raw.lstrip(_LEADING))
+        core = raw[lead:].rstrip(_TRAILING)
+        core = _PLURAL_SUFFIX.sub("", core)
+        if not core or _is_path_or_code(core):
+            continue
+        base = tok.start() + lead
+        for m in _WORD.finditer(core):
+            word = m.group()
+            if len(word) > MAX_WORD_LENGTH or "_" in word or any(c.isdigit() for c in word):
+                continue  # snake_case, numbers, 10km, 2nd, 1990s, mp3
+            start = base + m.start()
+            yield Word(start, start + len(word), word, _opens_sentence(text, start))
+
+
+def is_all_caps(word: str) -> bool:
+    """NASA, GPU, GPUs, GPU's: acronyms and their plurals."""
+    w = normalize_apostrophes(word)
+    for suffix in ("'s", "s"):
+        if w.endswith(suffix) and len(w) - len(suffix) >= 2 and w[: -len(suffix)].isupper():
+            return True
+    letters = [c for c in w if c.isalpha()]
+    return len(letters) >= 2 and all(c.isupper() for c in letters)
+
+
+def is_mixed_case(word: str) -> bool:
+    """camelCase, PascalCase, iPhone, LaTeX: an upper-case letter after a lower-case one."""
+    for part in normalize_apostrophes(word).replace("'", "-").split("-"):
+        if any(c.isupper() for c in part[1:]) and not is_all_caps(part):
+            return True
+    return False
+
+
+def is_shifted_capital(word: str) -> bool:
+    """THe, WOrld: two capitals then lower case, the classic held-shift typo."""
+    return len(word) >= 3 and word[:2].isupper() and word[2:].isalpha() and word[2:].islower() and len(word[2:]) >= 1
+
+
+def is_capitalized(word: str) -> bool:
+    return word[:1].isupper() and not any(c.isupper() for c in word[1:])
