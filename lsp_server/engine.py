@@ -12,6 +12,7 @@ import dataclasses
 import hashlib
 import logging
 import threading
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,17 @@ class CheckResult:
     problems: dict[str, str] = field(default_factory=dict)
     language: str = DEFAULT_LANGUAGE
     checked_chunks: dict[str, int] = field(default_factory=dict)
+
+
+def _cache_token(plugin: Plugin, ctx: CheckContext) -> str:
+    """A plugin's optional ``cache_token(ctx)``: state outside its settings that its chunk results
+    depend on (e.g. hidden false positives), so a change there re-checks instead of serving stale results."""
+    token = getattr(plugin, "cache_token", None)
+    try:
+        return str(token(ctx)) if callable(token) else ""
+    except Exception as exc:  # a broken token only costs caching
+        log.error("plugin %s: cache_token failed: %s", plugin.name, exc)
+        return repr(time.monotonic())
 
 
 def rule_matches(rule: str, patterns: Iterable[str]) -> bool:
@@ -141,7 +153,7 @@ class Engine:
         magic = parse_magic(doc.source)
         names = list(plugins) if plugins is not None else self.enabled_plugins()
         contexts = {n: self.context(n, doc, magic) for n in names if n in self.loaded.plugins}
-        fingerprints = {n: self._fingerprint(c) for n, c in contexts.items()}
+        fingerprints = {n: self._fingerprint(c) + _cache_token(self.loaded.plugins[n], c) for n, c in contexts.items()}
         limits = {n: self.core.plugin_time_limit for n in contexts}
         outcome = self.host.check(doc, contexts, fingerprints, limits)
         findings = [f for per in outcome.findings.values() for f in per]
