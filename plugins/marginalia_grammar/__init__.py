@@ -1,1 +1,5 @@
-"""marginalia grammar plugin (work in progress)."""
+"""LanguageTool grammar checking: a local LanguageTool server or a remote one, per chunk."""
+
+from marginalia_grammar.plugin import LanguageToolPlugin
+
+__all__ = ["LanguageToolPlugin"]
