@@ -188,14 +188,19 @@ def check_settings(r: Report, loaded: LoadedPlugins, cwd: Path) -> None:
         r.line(PROBLEM, "setting", message, "fix it in .marginalia.toml (see `marginalia schema`)")
 
 
-def run_doctor(cwd: Path, out: TextIO | None = None, discover_plugins: Callable[[], LoadedPlugins] = discover) -> int:
+def run_doctor(
+    cwd: Path,
+    out: TextIO | None = None,
+    discover_plugins: Callable[[], LoadedPlugins] = discover,
+    import_torch: bool = True,
+) -> int:
     r = Report(out or sys.stdout)
     check_python(r)
     loaded = discover_plugins()
     r.section("Grammar (LanguageTool)")
     check_java(r)
     check_languagetool(r, loaded)
-    check_models(r)
+    check_models(r, import_torch)
     blocked = check_plugins(r, loaded, builtin_plugin_names())
     check_settings(r, loaded, cwd)
     for plugin in loaded.plugins.values():
