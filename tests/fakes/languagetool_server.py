@@ -192,3 +192,17 @@ class FakeLanguageTool:
     def __exit__(self, *exc: object) -> None:
         self._server.shutdown()
         self._server.server_close()
+
+
+def serve(port: int) -> None:
+    """Run on a fixed port until killed: what a fake ``java … HTTPServer --port N`` execs."""
+    fake = FakeLanguageTool()
+    handler = fake._server.RequestHandlerClass
+    fake._server.server_close()
+    ThreadingHTTPServer(("127.0.0.1", port), handler).serve_forever()
+
+
+if __name__ == "__main__":
+    import sys
+
+    serve(int(sys.argv[sys.argv.index("--port") + 1]))
