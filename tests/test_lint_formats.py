@@ -10,9 +10,11 @@ import jsonschema
 import pytest
 from lint_demo_plugin import demo_engine
 
-from lsp_server.lint import EngineSpec, LintReport, run_lint
+from lsp_server.lint import EngineSpec, FileReport, LintFinding, LintReport, run_lint
 from lsp_server.output import render
 from lsp_server.output.github import escape_data, escape_property
+from lsp_server.output.positions import LineIndex
+from lsp_server.plugin import Severity
 
 DATA = Path(__file__).parent / "data"
 # Emoji (two UTF-16 units), CJK (one unit) and CRLF line breaks before the finding.
@@ -128,3 +130,11 @@ def test_sarif_quotes_paths_and_keeps_files_outside_the_root_absolute(tmp_path: 
     jsonschema.Draft7Validator(_sarif_schema(), format_checker=jsonschema.FormatChecker()).validate(log)
     uris = [r["locations"][0]["physicalLocation"]["artifactLocation"] for r in log["runs"][0]["results"]]
     assert uris == [{"uri": "my%20notes/%C3%A9.txt", "uriBaseId": "%SRCROOT%"}, {"uri": (tmp_path / "elsewhere.txt").as_uri()}]
+
+
+def test_an_empty_replacement_reads_as_a_deletion(tmp_path: Path) -> None:
+    index = LineIndex("the the")
+    finding = LintFinding("g", "g.doubled", Severity.WARNING, "doubled", index.position(3), index.position(7), " the", ("",))
+    report = LintReport([FileReport(tmp_path / "a.txt", "plaintext", [finding])], tmp_path, tmp_path)
+    assert render(report, "text", tmp_path).splitlines()[0] == "a.txt:1:4: warning g.doubled doubled [(delete)]"
+    assert render(report, "github", tmp_path).endswith("::doubled (suggestion: delete it)\n")

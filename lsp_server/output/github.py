@@ -32,7 +32,9 @@ def render(report: LintReport, cwd: Path) -> str:
                 f"file={path},line={x.start.line},col={x.start.column},"
                 f"endLine={x.end.line},endColumn={x.end.column},title={escape_property(x.rule)}"
             )
-            message = x.message + (f" (suggestion: {x.replacements[0]})" if x.replacements else "")
+            message = x.message
+            if x.replacements:
+                message += f" (suggestion: {x.replacements[0]})" if x.replacements[0] else " (suggestion: delete it)"
             lines.append(f"::{_COMMAND[x.severity]} {props}::{escape_data(message)}")
     for error in report.all_errors():
         lines.append(f"::error title=marginalia::{escape_data(error)}")

@@ -29,7 +29,7 @@ def render(report: LintReport, cwd: Path, color: bool = False) -> str:
             severity = _paint(x.severity.name.lower(), _COLORS[x.severity], color)
             line = f"{where} {severity} {_paint(x.rule, '2', color)} {x.message}"
             if x.replacements:
-                shown = " | ".join(x.replacements[:MAX_SHOWN_REPLACEMENTS])
+                shown = " | ".join(r or "(delete)" for r in x.replacements[:MAX_SHOWN_REPLACEMENTS])
                 line += f" [{shown}]"
             lines.append(line)
     total = sum(len(f.findings) for f in report.files)
