@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import json
 
-from lsp_server.documents.model import PieceKind, ProseBuilder
+from fakes.languagetool_server import LANGUAGES
 from marginalia_grammar.annotate import annotate
 from marginalia_grammar.languages import lt_language
-from fakes.languagetool_server import LANGUAGES
+
+from lsp_server.documents.model import PieceKind, ProseBuilder
 
 
 def _chunk_with_math() -> tuple[str, object]:

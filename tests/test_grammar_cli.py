@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from marginalia_grammar.cli import main
 from marginalia_grammar.local_server import answers
 

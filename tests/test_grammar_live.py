@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
-import pytest
+from types import SimpleNamespace
 
-from lsp_server.documents import parse_document
-from lsp_server.plugin import CheckContext
+import pytest
 from marginalia_grammar import LanguageToolPlugin
 from marginalia_grammar.errors import LanguageToolUnavailable
 from marginalia_grammar.local_server import stop_all
 from marginalia_grammar.preflight import find_install, java_version
 from marginalia_grammar.settings import LanguageToolSettings
+
+from lsp_server.documents import parse_document
+from lsp_server.plugin import CheckContext
 
 
 def _skip_reason() -> str | None:
@@ -25,15 +27,12 @@ def _skip_reason() -> str | None:
 
 @pytest.mark.skipif(_skip_reason() is not None, reason=_skip_reason() or "")
 def test_real_languagetool_finds_a_vs_an_through_markup() -> None:
-    class Core:
-        plugin_time_limit = 120.0
-        disabled_plugins = ["grammar-rules"]
-        disabled_rules: list[str] = []
+    core = SimpleNamespace(plugin_time_limit=120.0, disabled_plugins=["grammar-rules"], disabled_rules=[])
 
     doc = parse_document("This is a apple. We could of known it.", "plaintext")
     plugin = LanguageToolPlugin()
     try:
-        found = list(plugin.check_chunk(doc.chunks[0], CheckContext(settings=LanguageToolSettings(mode="local", startup_timeout=120), core=Core())))
+        found = list(plugin.check_chunk(doc.chunks[0], CheckContext(settings=LanguageToolSettings(mode="local", startup_timeout=120), core=core)))
     finally:
         stop_all()
     rules = {f.rule for f in found}

@@ -13,16 +13,17 @@ import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
-
-from lsp_server.documents import parse_document
-from lsp_server.plugin import CheckContext
 from marginalia_grammar import LanguageToolPlugin
 from marginalia_grammar.errors import LanguageToolUnavailable
 from marginalia_grammar.local_server import stop_all
 from marginalia_grammar.preflight import find_install, java_version
 from marginalia_grammar.settings import LanguageToolSettings
+
+from lsp_server.documents import parse_document
+from lsp_server.plugin import CheckContext
 
 FAKE_SERVER = Path(__file__).parent / "fakes" / "languagetool_server.py"
 DOC = parse_document("We could of known.", "plaintext")
@@ -61,12 +62,9 @@ def _stop_servers(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[N
 
 
 def _ctx(settings: LanguageToolSettings, limit: float = 10.0) -> CheckContext:
-    class Core:
-        plugin_time_limit = limit
-        disabled_plugins = ["grammar-rules"]
-        disabled_rules: list[str] = []
+    core = SimpleNamespace(plugin_time_limit=limit, disabled_plugins=["grammar-rules"], disabled_rules=[])
 
-    return CheckContext(settings=settings, core=Core())
+    return CheckContext(settings=settings, core=core)
 
 
 def test_missing_java_is_one_clear_message(tmp_path: Path) -> None:
@@ -84,7 +82,7 @@ def test_missing_java_is_one_clear_message(tmp_path: Path) -> None:
 
 def test_old_java_is_refused(tmp_path: Path) -> None:
     java = _java(tmp_path, "serve", version='1.8.0_292"')
-    with pytest.raises(LanguageToolUnavailable, match="Java 8 .* too old"):
+    with pytest.raises(LanguageToolUnavailable, match=r"Java 8 .* too old"):
         java_version(str(java))
 
 

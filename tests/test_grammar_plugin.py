@@ -9,13 +9,13 @@ from typing import Any
 
 import pytest
 from fakes.languagetool_server import FakeLanguageTool
+from marginalia_grammar import LanguageToolPlugin
+from marginalia_grammar.settings import LanguageToolSettings
+from marginalia_grammar_rules import GrammarRulesPlugin
 
 from lsp_server.documents import parse_document
 from lsp_server.engine import Engine
 from lsp_server.plugin import CheckContext, LoadedPlugins
-from marginalia_grammar import LanguageToolPlugin
-from marginalia_grammar.settings import LanguageToolSettings
-from marginalia_grammar_rules import GrammarRulesPlugin
 
 THREE_PARAGRAPHS = "First we could of known.\n\nSecond paragraph is fine.\n\nThird has the the word.\n"
 

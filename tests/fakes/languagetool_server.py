@@ -125,7 +125,7 @@ class FakeLanguageTool:
         fake = self
 
         class Handler(BaseHTTPRequestHandler):
-            def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the stdlib's name
+            def log_message(self, format: str, *args: Any) -> None:
                 return
 
             def _send(self, code: int, body: Any) -> None:
