@@ -1,0 +1,174 @@
+"""The OpenAI-compatible backend against a local fake server on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+import pytest
+
+from lsp_server.runtime import GenerationParams, ModelRuntime, ModelSettings, Outcome, Prompt, State
+from lsp_server.runtime.remote import RemoteBackend
+
+
+class FakeOpenAI(ThreadingHTTPServer):
+    """Speaks just enough of /v1/completions and /v1/chat/completions, streaming one word per event."""
+
+    def __init__(self) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.requests: list[tuple[str, dict[str, Any], dict[str, str]]] = []
+        self.words = [" fox", " jumps", " over", " the", " lazy", " dog.", " Then", " more."]
+        self.delay = 0.0
+        self.sent = 0
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.server_address[1]}/v1"
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server: FakeOpenAI
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def do_POST(self) -> None:
+        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+        self.server.requests.append((self.path, body, dict(self.headers)))
+        if self.headers.get("Authorization", "") not in ("", "Bearer sk-test"):
+            self.send_response(401)
+            self.end_headers()
+            self.wfile.write(b'{"error": "bad key"}')
+            return
+        if self.path not in ("/v1/completions", "/v1/chat/completions"):
+            self.send_response(404)
+            self.end_headers()
+            return
+        chat = self.path.endswith("chat/completions")
+        self.send_response(200)
+        self.send_header("Content-Type", "text/event-stream")
+        self.end_headers()
+        try:
+            for word in self.server.words[: body.get("max_tokens", 16)]:
+                choice = {"delta": {"content": word}} if chat else {"text": word}
+                self.wfile.write(f"data: {json.dumps({'choices': [choice]})}\n\n".encode())
+                self.wfile.flush()
+                self.server.sent += 1
+                time.sleep(self.server.delay)
+            self.wfile.write(b"data: [DONE]\n\n")
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the client stopped reading: that is the cancel path
+
+
+@pytest.fixture
+def fake_server() -> Iterator[FakeOpenAI]:
+    srv = FakeOpenAI()
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield srv
+    srv.shutdown()
+    srv.server_close()
+
+
+def _runtime(url: str, **kw: Any) -> ModelRuntime:
+    rt = ModelRuntime(ModelSettings(backend="openai", url=url, **kw))
+    assert rt.wait_ready(5), rt.message
+    return rt
+
+
+def test_completion_endpoint_streams_and_stops_at_the_sentence_end(fake_server: FakeOpenAI) -> None:
+    rt = _runtime(fake_server.url, name="tiny")
+    try:
+        res = rt.generate(
+            Prompt("continue", "The quick brown"), GenerationParams(max_new_tokens=8, stop=(". ",)), channel="c", time_limit=5
+        )
+        assert res.ok and res.text == " fox jumps over the lazy dog. "
+        path, body, _ = fake_server.requests[-1]
+        assert path == "/v1/completions"
+        assert body["prompt"] == "The quick brown" and body["model"] == "tiny" and body["stream"] is True
+        assert body["max_tokens"] == 8 and body["stop"] == [". "]
+    finally:
+        rt.close()
+
+
+def test_instructions_go_to_chat_completions(fake_server: FakeOpenAI) -> None:
+    rt = _runtime(fake_server.url)
+    try:
+        p = Prompt("instruct", "Teh fox.", instruction="Fix the grammar.", system="You edit prose.")
+        res = rt.generate(p, GenerationParams(max_new_tokens=2), channel="r", time_limit=5)
+        assert res.text == " fox jumps"
+        path, body, _ = fake_server.requests[-1]
+        assert path == "/v1/chat/completions"
+        assert body["messages"][0] == {"role": "system", "content": "You edit prose."}
+        assert body["messages"][1]["content"].startswith("Fix the grammar.") and "Teh fox." in body["messages"][1]["content"]
+        assert "model" not in body  # name = auto: the server's default model
+    finally:
+        rt.close()
+
+
+def test_api_key_comes_from_the_named_environment_variable(fake_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARGINALIA_TEST_API_KEY", "sk-test")
+    rt = _runtime(fake_server.url, api_key_env="MARGINALIA_TEST_API_KEY")
+    try:
+        assert rt.generate(Prompt("continue", "x"), GenerationParams(max_new_tokens=1), channel="c", time_limit=5).ok
+        assert fake_server.requests[-1][2]["Authorization"] == "Bearer sk-test"
+    finally:
+        rt.close()
+
+
+def test_wrong_key_is_reported_not_raised(fake_server: FakeOpenAI, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MARGINALIA_TEST_API_KEY", "sk-wrong")
+    rt = _runtime(fake_server.url, api_key_env="MARGINALIA_TEST_API_KEY")
+    try:
+        res = rt.generate(Prompt("continue", "x"), GenerationParams(), channel="c", time_limit=5)
+        assert res.outcome is Outcome.ERROR and "401" in res.error
+    finally:
+        rt.close()
+
+
+def test_only_credential_like_variables_can_be_named() -> None:
+    rt = ModelRuntime(ModelSettings(backend="openai", api_key_env="HOME"))
+    assert not rt.wait_ready(5)
+    assert rt.state is State.FAILED and "must name an environment variable" in rt.message
+
+
+def test_non_http_urls_are_refused() -> None:
+    rt = ModelRuntime(ModelSettings(backend="openai", url="file:///etc/passwd"))
+    assert not rt.wait_ready(5)
+    assert "must be an http(s) URL" in rt.message
+
+
+def test_unreachable_server_is_an_error_result(fake_server: FakeOpenAI) -> None:
+    url = fake_server.url
+    fake_server.shutdown()
+    fake_server.server_close()
+    backend = RemoteBackend(ModelSettings(backend="openai", url=url, request_timeout=2))
+    rt = ModelRuntime(ModelSettings(backend="openai", url=url), loader=lambda s, p: backend)
+    assert rt.wait_ready(5)
+    try:
+        res = rt.generate(Prompt("continue", "x"), GenerationParams(), channel="c", time_limit=5)
+        assert res.outcome is Outcome.ERROR and "cannot reach" in res.error
+    finally:
+        rt.close()
+
+
+def test_cancel_stops_reading_the_stream(fake_server: FakeOpenAI) -> None:
+    fake_server.delay = 0.1
+    fake_server.words = [f" w{i}" for i in range(100)]
+    rt = _runtime(fake_server.url)
+    try:
+        job = rt.submit(Prompt("continue", "x"), GenerationParams(max_new_tokens=100), channel="c", time_limit=30)
+        assert job is not None
+        time.sleep(0.35)
+        t0 = time.monotonic()
+        rt.cancel()
+        res = job.result(5)
+        assert res.outcome is Outcome.CANCELLED
+        assert time.monotonic() - t0 < 0.5
+        assert 1 <= res.tokens < 10
+    finally:
+        rt.close()
