@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
 from lsp_server.output.positions import LineIndex
+from lsp_server.positions import UTF16, UTF32
+from lsp_server.positions import LineIndex as ServerIndex
 
 
 def test_lines_and_columns_count_code_points_and_crlf_as_one_break() -> None:
@@ -32,3 +37,16 @@ def test_cjk_is_one_unit_in_both_encodings() -> None:
     index = LineIndex("中文字 x")
     pos = index.position(4)
     assert (pos.column, pos.utf16_column) == (5, 5)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\r", "\n", "😀", "中", "é", "\u2028"]), max_size=40), st.data())
+def test_positions_agree_with_the_language_server(text: str, data: st.DataObject) -> None:
+    """What lint prints is what the editor shows: same lines and columns as lsp_server.positions."""
+    offset = data.draw(st.integers(min_value=0, max_value=len(text)))
+    ours = LineIndex(text).position(offset)
+    utf16 = ServerIndex.build(text, UTF16).position_at(offset)
+    utf32 = ServerIndex.build(text, UTF32).position_at(offset)
+    assert (ours.line - 1, ours.utf16_column - 1) == (utf16.line, utf16.character)
+    assert (ours.line - 1, ours.column - 1) == (utf32.line, utf32.character)
+    assert ours.utf16_offset == len(text[:offset].encode("utf-16-le")) // 2

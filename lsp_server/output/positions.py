@@ -47,11 +47,16 @@ class LineIndex:
         offset = min(max(offset, 0), len(self.source))
         line = bisect.bisect_right(self._line_starts, offset) - 1
         start = self._line_starts[line]
-        utf16 = self._utf16(offset)
+        # Between the \r and \n of a CRLF the column is that of the line's end, as in the server.
+        col_end = offset - 1 if _crlf_at(self.source, offset - 1) else offset
         return Position(
             line=line + 1,
-            column=offset - start + 1,
+            column=col_end - start + 1,
             offset=offset,
-            utf16_column=utf16 - self._utf16(start) + 1,
-            utf16_offset=utf16,
+            utf16_column=self._utf16(col_end) - self._utf16(start) + 1,
+            utf16_offset=self._utf16(offset),
         )
+
+
+def _crlf_at(source: str, i: int) -> bool:
+    return i >= 0 and source.startswith("\r\n", i)
