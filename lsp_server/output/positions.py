@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass
 
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
+_ASTRAL = re.compile("[\U00010000-\U0010FFFF]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,7 +39,7 @@ class LineIndex:
         self.source = source
         self._line_starts = [0] + [m.end() for m in _LINE_BREAK.finditer(source)]
         # Characters outside the BMP take two UTF-16 units; remember where they are.
-        self._astral = [i for i, ch in enumerate(source) if ord(ch) > 0xFFFF]
+        self._astral = [m.start() for m in _ASTRAL.finditer(source)]
 
     def _utf16(self, offset: int) -> int:
         return offset + bisect.bisect_left(self._astral, offset)
