@@ -1,0 +1,258 @@
+"""Citation keys in a LaTeX or Markdown source, with their exact spans.
+
+We scan the source ourselves instead of relying on the prose parsers: the
+citations plugin must work the same whatever a parser chose to keep, and it
+needs the span of every key, not a placeholder for the whole command.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+# natbib, biblatex and BibTeX commands whose braced arguments are keys.
+LATEX_CITE_COMMANDS = frozenset(
+    ["cite", "citet", "citep", "citealt", "citealp", "citeauthor", "citeyear", "citeyearpar", "citenum", "citefullauthor", "Citet", "Citep", "Citealt", "Citealp", "Citeauthor", "cite", "nocite", "parencite", "Parencite", "textcite", "Textcite", "autocite", "Autocite", "footcite", "Footcite", "footcitetext", "smartcite", "Smartcite", "supercite", "fullcite", "footfullcite", "citetitle", "Citetitle", "citeurl", "citedate", "citeurldate", "volcite", "pvolcite", "fvolcite", "tvolcite", "avolcite", "cites", "parencites", "Parencites", "textcites", "Textcites", "autocites", "Autocites", "footcites", "Footcites", "smartcites", "Smartcites", "supercites", "notecite", "pnotecite", "fnotecite", "citename", "citelist", "citefield"]
+)
+# Commands of the form \cites(pre)(post)[pre][post]{a}[pre][post]{b}.
+MULTI_SUFFIX = "cites"
+# Cross-references, not citations: Quarto's @fig-x and pandoc-crossref's @fig:x.
+QUARTO_CROSSREF = ("fig-", "tbl-", "sec-", "eq-", "lst-", "thm-", "lem-", "cor-", "prp-", "cnj-", "def-", "exm-", "exr-", "sol-", "rem-", "alg-", "apx-")
+PANDOC_CROSSREF = ("fig:", "tbl:", "sec:", "eq:", "lst:")
+CROSSREF_PREFIXES = QUARTO_CROSSREF + PANDOC_CROSSREF
+
+
+@dataclass(frozen=True, slots=True)
+class CiteKey:
+    """One key as written: ``source[start:end] == key``."""
+
+    key: str
+    start: int
+    end: int
+    command: str  # "\\citep", "[@", "@" (bare), "-@" (suppress author)
+
+
+@dataclass(frozen=True, slots=True)
+class CiteGroup:
+    """A whole citation (``\\citep[p.~3]{a,b}`` or ``[see @a, p. 3; @b]``) and its keys."""
+
+    start: int
+    end: int
+    keys: tuple[CiteKey, ...]
+    kind: str  # "latex" | "pandoc"
+
+
+# --------------------------------------------------------------------------- masking
+
+
+def _blank(chars: list[str], start: int, end: int) -> None:
+    for i in range(start, min(end, len(chars))):
+        if chars[i] != "\n":
+            chars[i] = " "
+
+
+_LATEX_COMMENT = re.compile(r"(?<!\\)%[^\n]*")
+_LATEX_VERBATIM = re.compile(r"\\begin\{(verbatim|lstlisting|minted|comment|Verbatim)\*?\}.*?\\end\{\1\*?\}", re.S)
+_LATEX_VERB = re.compile(r"\\verb\*?([^\sA-Za-z*])[^\n]*?\1")
+
+
+def _mask(source: str, patterns: Sequence[re.Pattern[str]]) -> str:
+    """Blank each pattern's matches in turn, so later patterns see earlier blanks."""
+    text = source
+    for rx in patterns:
+        chars = list(text)
+        for m in rx.finditer(text):
+            _blank(chars, m.start(), m.end())
+        text = "".join(chars)
+    return text
+
+
+def mask_latex(source: str) -> str:
+    """The source with comments and verbatim blanked, offsets unchanged."""
+    return _mask(source, (_LATEX_VERBATIM, _LATEX_VERB, _LATEX_COMMENT))
+
+
+_FENCE = re.compile(r"^(?P<indent> {0,3})(?P<fence>`{3,}|~{3,})[^\n]*\n.*?(?:^(?P=indent)?\s{0,3}(?P=fence)[`~]*[ \t]*$|\Z)", re.M | re.S)
+_CODE_SPAN = re.compile(r"(`+)(?!`).+?(?<!`)\1(?!`)", re.S)
+_HTML_COMMENT = re.compile(r"<!--.*?(?:-->|\Z)", re.S)
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.S)
+_MATH = re.compile(r"\$\$.+?\$\$|(?<![\\$])\$(?=\S)[^$\n]+?(?<=\S)\$(?!\d)", re.S)
+_AUTOLINK = re.compile(r"<[a-zA-Z][\w+.-]*:[^\s<>]*>|<[^\s<>@]+@[^\s<>]+>")
+
+
+def mask_markdown(source: str) -> str:
+    """Blank code (fences, spans), comments, front matter, math and autolinks."""
+    return _mask(source, (_FRONT_MATTER, _FENCE, _HTML_COMMENT, _CODE_SPAN, _MATH, _AUTOLINK))
+
+
+# --------------------------------------------------------------------------- LaTeX
+
+
+def latex_command_pattern(extra: Iterable[str] = ()) -> re.Pattern[str]:
+    names = set(LATEX_CITE_COMMANDS) | {c.lstrip("\\") for c in extra if c.strip()}
+    alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
+    return re.compile(rf"\\({alternatives})(?![A-Za-z@])(\*?)")
+
+
+def _skip_space(text: str, i: int) -> int:
+    n = len(text)
+    while i < n and text[i] in " \t\r\n":
+        i += 1
+    return i
+
+
+def _balanced(text: str, i: int, open_ch: str, close_ch: str) -> int | None:
+    """Index after the group opening at ``text[i] == open_ch``; None if unclosed.
+
+    Braces nest; inside ``[..]``/``(..)`` only braces protect a closing bracket.
+    """
+    depth = 0
+    braces = 0
+    j = i
+    stop = min(len(text), i + 5000)
+    while j < stop:
+        ch = text[j]
+        if ch == "\\":
+            j += 2
+            continue
+        if open_ch != "{" and ch == "{":
+            braces += 1
+        elif open_ch != "{" and ch == "}":
+            braces = max(0, braces - 1)
+        elif ch == open_ch and braces == 0:
+            depth += 1
+        elif ch == close_ch and braces == 0:
+            depth -= 1
+            if depth == 0:
+                return j + 1
+        elif ch == "\n" and j + 1 < stop and text[j + 1] == "\n":
+            return None  # a paragraph break ends any argument
+        j += 1
+    return None
+
+
+def _split_keys(text: str, start: int, end: int, command: str) -> list[CiteKey]:
+    keys = []
+    pos = start
+    for part in text[start:end].split(","):
+        stripped = part.strip()
+        if stripped:
+            lead = len(part) - len(part.lstrip())
+            keys.append(CiteKey(stripped, pos + lead, pos + lead + len(stripped), command))
+        pos += len(part) + 1
+    return keys
+
+
+def latex_citations(source: str, extra_commands: Sequence[str] = (), masked: str | None = None) -> list[CiteGroup]:
+    text = masked if masked is not None else mask_latex(source)
+    groups: list[CiteGroup] = []
+    for m in latex_command_pattern(extra_commands).finditer(text):
+        name = m.group(1)
+        command = "\\" + name + m.group(2)
+        multi = name.endswith(MULTI_SUFFIX)
+        i = m.end()
+        keys: list[CiteKey] = []
+        end = i
+        while True:
+            j = _skip_space(text, i)
+            # \cites(pre)(post): global notes in parentheses, multicite commands only.
+            while multi and j < len(text) and text[j] == "(":
+                close = _balanced(text, j, "(", ")")
+                if close is None:
+                    break
+                j = _skip_space(text, close)
+            optionals = 0
+            while j < len(text) and text[j] == "[" and optionals < 2:
+                close = _balanced(text, j, "[", "]")
+                if close is None:
+                    break
+                j = _skip_space(text, close)
+                optionals += 1
+            if j >= len(text) or text[j] != "{":
+                break
+            close = _balanced(text, j, "{", "}")
+            if close is None:
+                # Unclosed while typing: keys up to the end of the line.
+                line_end = text.find("\n", j)
+                close_at = line_end if line_end >= 0 else len(text)
+                keys.extend(_split_keys(source, j + 1, close_at, command))
+                end = close_at
+                break
+            keys.extend(_split_keys(source, j + 1, close - 1, command))
+            end = close
+            i = close
+            if not multi:
+                break
+        if keys or end > m.end():
+            groups.append(CiteGroup(m.start(), end, tuple(keys), "latex"))
+    return groups
+
+
+# --------------------------------------------------------------------------- Markdown
+
+# pandoc: a key starts with a letter, digit or _, and may contain :.#$%&-+?<>~/
+# when followed by an alphanumeric; @{...} allows anything but braces.
+KEY_BODY = r"[\w](?:[\w]|[:.#$%&\-+?<>~/](?=[\w]))*"
+_BARE = re.compile(rf"(?<![\w@.+\-\\])(-?)@(?:\{{([^{{}}\n]+)\}}|({KEY_BODY}))")
+_BRACKET = re.compile(r"\[([^\[\]\n]*(?:\n[^\[\]\n]*)?)\](?!\(|:)")
+
+
+def is_crossref(key: str) -> bool:
+    return key.lower().startswith(CROSSREF_PREFIXES)
+
+
+def markdown_citations(source: str, masked: str | None = None) -> list[CiteGroup]:
+    text = masked if masked is not None else mask_markdown(source)
+    groups: list[CiteGroup] = []
+    in_brackets: set[int] = set()
+    for b in _BRACKET.finditer(text):
+        inner_start = b.start() + 1
+        keys = []
+        for m in _BARE.finditer(text, inner_start, b.end() - 1):
+            key = m.group(2) or m.group(3)
+            start = m.start(2) if m.group(2) else m.start(3)
+            if is_crossref(key):
+                in_brackets.add(m.start())
+                continue
+            keys.append(CiteKey(key, start, start + len(key), "-@" if m.group(1) else "[@"))
+            in_brackets.add(m.start())
+        if keys:
+            groups.append(CiteGroup(b.start(), b.end(), tuple(keys), "pandoc"))
+    for m in _BARE.finditer(text):
+        if m.start() in in_brackets:
+            continue
+        key = m.group(2) or m.group(3)
+        if is_crossref(key):
+            continue
+        start = m.start(2) if m.group(2) else m.start(3)
+        groups.append(CiteGroup(m.start(), start + len(key) + (1 if m.group(2) else 0), (CiteKey(key, start, start + len(key), "-@" if m.group(1) else "@"),), "pandoc"))
+    groups.sort(key=lambda g: g.start)
+    return groups
+
+
+def find_citations(source: str, language_id: str, extra_commands: Sequence[str] = ()) -> list[CiteGroup]:
+    if language_id == "latex":
+        return latex_citations(source, extra_commands)
+    if language_id in ("markdown", "quarto", "rmarkdown"):
+        return markdown_citations(source)
+    return []
+
+
+def all_keys(groups: Iterable[CiteGroup]) -> list[CiteKey]:
+    return [k for g in groups for k in g.keys]
+
+
+def key_at(groups: Sequence[CiteGroup], offset: int) -> CiteKey | None:
+    for g in groups:
+        if g.start <= offset <= g.end:
+            for k in g.keys:
+                if k.start <= offset <= k.end:
+                    return k
+    return None
+
+
+def group_at(groups: Sequence[CiteGroup], start: int, end: int | None = None) -> list[CiteGroup]:
+    """Citations touching the offset or overlapping the range."""
+    stop = start if end is None else end
+    return [g for g in groups if g.start <= stop and start <= g.end]

@@ -1,0 +1,506 @@
+"""The citations plugin: checks, completion, hover and code actions."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import threading
+from collections import OrderedDict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from lsp_server.documents.model import ProseDocument
+from lsp_server.plugin import Action, CheckContext, Finding, Plugin, Severity, Suggestion
+from marginalia_citations import bib_checks, convert, sources
+from marginalia_citations.bibfile import BibCache, BibEntry, BibFile
+from marginalia_citations.cites import (
+    CiteGroup,
+    CiteKey,
+    all_keys,
+    find_citations,
+    is_crossref,
+    key_at,
+    latex_command_pattern,
+    mask_markdown,
+)
+from marginalia_citations.csl_json import to_csl
+from marginalia_citations.formatting import StyleError, format_one, format_references, join_references
+from marginalia_citations.latex_text import latex_to_text
+from marginalia_citations.search import Indexed, SearchIndex
+from marginalia_citations.settings import CitationsSettings
+
+MARKDOWN_LANGS = frozenset({"markdown", "quarto", "rmarkdown"})
+MAX_UNUSED_LISTED = 30
+MAX_COMPLETIONS = 100
+FORMATTED_COMPLETIONS = 8  # items whose documentation is a CSL-formatted reference
+
+
+@dataclass
+class Bibliographies:
+    """What a document cites from: parsed files, with where each was declared."""
+
+    files: list[tuple[sources.Declared, BibFile]] = field(default_factory=list)
+    missing: list[sources.Declared] = field(default_factory=list)
+    own: bool = False  # declared by the document itself (not borrowed from its root)
+
+    @property
+    def bibs(self) -> list[BibFile]:
+        return [b for _, b in self.files]
+
+    def lookup(self, key: str) -> tuple[BibFile, BibEntry] | None:
+        for bib in self.bibs:
+            e = bib.entries.get(key)
+            if e is not None:
+                return bib, e
+        return None
+
+    def keys(self) -> set[str]:
+        return {k for b in self.bibs for k in b.entries}
+
+
+def _settings(ctx: CheckContext) -> CitationsSettings:
+    return ctx.settings if isinstance(ctx.settings, CitationsSettings) else CitationsSettings()
+
+
+def _finding(start: int, end: int, rule: str, message: str, severity: Severity, replacements: Sequence[str] = (), data: dict[str, Any] | None = None) -> Finding:
+    return Finding(start, end, f"citations.{rule}", message, severity, tuple(replacements), "citations", data=data)
+
+
+def _where(bib: BibFile, entry: BibEntry) -> str:
+    return f"{Path(bib.path).name}:{entry.line + 1}"
+
+
+class CitationsPlugin(Plugin):
+    name = "citations"
+    Settings = CitationsSettings
+    languages = frozenset({"latex", "markdown", "quarto", "rmarkdown", "bibtex"})
+
+    def __init__(self) -> None:
+        self.cache = BibCache()
+        self._indexes: OrderedDict[tuple[int, ...], SearchIndex] = OrderedDict()
+        self._scans: OrderedDict[tuple[str, int], list[CiteGroup]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    # -- shared pieces ---------------------------------------------------------
+    def citations(self, doc: ProseDocument, settings: CitationsSettings) -> list[CiteGroup]:
+        key = (doc.uri, hash((doc.source, doc.language_id, tuple(settings.citation_commands))))
+        with self._lock:
+            hit = self._scans.get(key)
+        if hit is not None:
+            return hit
+        groups = find_citations(doc.source, doc.language_id, settings.citation_commands)
+        with self._lock:
+            self._scans[key] = groups
+            while len(self._scans) > 64:
+                self._scans.popitem(last=False)
+        return groups
+
+    def bibliographies(self, doc: ProseDocument, ctx: CheckContext) -> Bibliographies:
+        settings = _settings(ctx)
+        root = ctx.workspace_root
+        doc_path = sources.uri_to_path(doc.uri)
+        base = doc_path.parent if doc_path is not None else None
+        declared = sources.declared_in(doc.source, doc.language_id, doc.meta)
+        if not declared and doc.language_id == "latex" and doc_path is not None and doc_path.is_file():
+            # Declared in a file this one includes (a preamble): still the document's own.
+            at = _bibliography_command(doc.source)
+            declared = [sources.Declared(d.name, *at, base=d.base) for d in sources.tree_declarations(doc_path, root)]
+        out = Bibliographies(own=bool(declared))
+        if not declared and doc.language_id == "latex" and doc_path is not None:
+            main = sources.find_root_document(doc_path, doc.source, root)
+            if main is not None:
+                declared = sources.tree_declarations(main, root)
+        declared += sources.settings_declarations(settings.bibliography)
+        seen: set[Path] = set()
+        for d in declared:
+            path = sources.resolve_bib_path(d.name, d.base or (None if d.from_settings else base), root, allow_outside=d.from_settings)
+            if path is None:
+                out.missing.append(d)
+                continue
+            if path in seen:
+                continue
+            seen.add(path)
+            out.files.append((d, self.cache.load(path)))
+        return out
+
+    def index(self, bibs: Sequence[BibFile]) -> SearchIndex:
+        key = tuple(id(b) for b in bibs)
+        with self._lock:
+            hit = self._indexes.get(key)
+            if hit is not None:
+                self._indexes.move_to_end(key)
+                return hit
+        built = SearchIndex(bibs)
+        with self._lock:
+            self._indexes[key] = built
+            while len(self._indexes) > 8:
+                self._indexes.popitem(last=False)
+        return built
+
+    # -- checks ----------------------------------------------------------------
+    def check_document(self, doc: ProseDocument, ctx: CheckContext) -> Iterable[Finding]:
+        settings = _settings(ctx)
+        if doc.language_id == "bibtex":
+            return bib_checks.check_bib(self.cache.parse_buffer(doc.uri, doc.source), settings)
+        if doc.language_id != "latex" and doc.language_id not in MARKDOWN_LANGS:
+            return []
+        bibs = self.bibliographies(doc, ctx)
+        out: list[Finding] = []
+        for d in bibs.missing:
+            if not d.from_settings:
+                out.append(_finding(d.start, d.end, "missing-bibliography", f"bibliography {d.name!r} not found inside the workspace", Severity.WARNING))
+            else:
+                out.append(_finding(0, 0, "missing-bibliography", f"bibliography {d.name!r} from the citations.bibliography setting not found", Severity.WARNING))
+        if not bibs.files:
+            # No bibliography: "@name" in Markdown is not a citation, and in a LaTeX
+            # fragment we cannot know what is defined.
+            return out
+        groups = self.citations(doc, settings)
+        keys = all_keys(groups)
+        if settings.check_undefined:
+            out.extend(self._undefined(keys, bibs))
+        if settings.check_duplicates:
+            out.extend(self._duplicates_across(bibs))
+        if settings.check_unused and bibs.own:
+            out.extend(self._unused(doc, keys, bibs, settings, ctx))
+        return out
+
+    def _undefined(self, keys: Sequence[CiteKey], bibs: Bibliographies) -> list[Finding]:
+        defined = bibs.keys()
+        lower: dict[str, str] = {}
+        for name in sorted(defined):
+            lower.setdefault(name.lower(), name)
+        candidates = sorted(defined)
+        suggestions: dict[str, list[str]] = {}
+        out = []
+        for k in keys:
+            if k.key in defined or k.key == "*":
+                continue
+            if k.key not in suggestions:
+                same_case = lower.get(k.key.lower())
+                close = [same_case] if same_case else difflib.get_close_matches(k.key, candidates, n=3, cutoff=0.75)
+                suggestions[k.key] = close
+            close = suggestions[k.key]
+            hint = f" (did you mean {close[0]!r}?)" if close else ""
+            names = ", ".join(Path(b.path).name for b in bibs.bibs)
+            out.append(_finding(k.start, k.end, "undefined-key", f"citation key {k.key!r} is not defined in {names}{hint}", Severity.ERROR, close, {"key": k.key}))
+        return out
+
+    @staticmethod
+    def _duplicates_across(bibs: Bibliographies) -> list[Finding]:
+        first: dict[str, tuple[sources.Declared, BibFile, BibEntry]] = {}
+        out = []
+        for d, bib in bibs.files:
+            for key, e in bib.entries.items():
+                prev = first.get(key)
+                if prev is None:
+                    first[key] = (d, bib, e)
+                    continue
+                if prev[1] is bib:
+                    continue
+                out.append(_finding(d.start, d.end, "duplicate-key", f"key {key!r} is defined in both {_where(prev[1], prev[2])} and {_where(bib, e)}; the first one is used", Severity.WARNING, data={"key": key}))
+        return out
+
+    def _unused(self, doc: ProseDocument, keys: Sequence[CiteKey], bibs: Bibliographies, settings: CitationsSettings, ctx: CheckContext) -> list[Finding]:
+        cited = {k.key for k in keys}
+        if doc.language_id == "latex":
+            if re.search(r"\\nocite\s*\{\s*\*\s*\}", doc.source):
+                return []
+            doc_path = sources.uri_to_path(doc.uri)
+            if doc_path is not None and doc_path.is_file():
+                # A thesis cites from its chapters: count what the included files cite.
+                elsewhere = sources.TREE_CACHE.get(
+                    ("cited", str(doc_path), str(ctx.workspace_root), tuple(settings.citation_commands)),
+                    lambda: _cited_in_tree(doc_path, ctx.workspace_root, settings.citation_commands),
+                )
+                if elsewhere is None:
+                    return []
+                cited |= elsewhere
+        else:
+            nocite = _front_matter_nocite(doc.source)
+            if "*" in nocite:
+                return []
+            cited |= nocite
+        out = []
+        data = {"editor_only": not settings.unused_in_lint}
+        for d, bib in bibs.files:
+            if d.from_settings:
+                continue  # a shared bibliography: most of it is cited elsewhere
+            unused = [e for k, e in bib.entries.items() if k not in cited]
+            if not unused:
+                continue
+            if len(unused) > MAX_UNUSED_LISTED:
+                names = ", ".join(e.key for e in unused[:10])
+                out.append(_finding(d.start, d.end, "unused-entry", f"{len(unused)} entries of {Path(bib.path).name} are never cited ({names}, …)", Severity.HINT, data=data))
+                continue
+            for e in unused:
+                out.append(_finding(d.start, d.end, "unused-entry", f"entry {e.key!r} ({_where(bib, e)}) is never cited", Severity.HINT, data={**data, "key": e.key}))
+        return out
+
+    # -- quick fixes and code actions -----------------------------------------
+    def actions(self, doc: ProseDocument, finding: Finding, ctx: CheckContext) -> Iterable[Action]:
+        if doc.language_id != "bibtex":
+            return []
+        bib = self.cache.parse_buffer(doc.uri, doc.source)
+        entry = _entry_at(bib, finding.start)
+        if entry is None:
+            return []
+        out = []
+        if finding.rule == "citations.unprotected-capitals":
+            edit = bib_checks.protect_title_edit(bib, entry)
+            if edit is not None:
+                out.append(Action(f"Protect every capitalised word in the title of {entry.key}", edit=edit))
+        if finding.rule == "citations.doi-in-url":
+            edit = bib_checks.move_doi_edit(bib, entry)
+            if edit is not None:
+                out.append(Action("Move the DOI from url to doi", edit=edit, preferred=True))
+        return out
+
+    def range_actions(self, doc: ProseDocument, start: int, end: int, ctx: CheckContext) -> Iterable[Action]:
+        settings = _settings(ctx)
+        if doc.language_id == "bibtex":
+            return self._bib_range_actions(doc, start, end)
+        out: list[Action] = []
+        if doc.language_id == "latex":
+            for r in convert.latex_replacements(doc.source, settings.citation_commands, start, end)[:20]:
+                out.append(Action(f"Convert citation to pandoc: {r.text}", edit=(r.start, r.end, r.text), kind="refactor.rewrite"))
+        elif doc.language_id in MARKDOWN_LANGS:
+            if not self.bibliographies(doc, ctx).files and not _looks_like_citation_at(doc.source, start, end):
+                return out
+            for r in convert.markdown_replacements(doc.source, "natbib", start, end)[:20]:
+                out.append(Action(f"Convert citation to LaTeX (natbib): {r.text}", edit=(r.start, r.end, r.text), kind="refactor.rewrite"))
+            for r in convert.markdown_replacements(doc.source, "biblatex", start, end)[:20]:
+                out.append(Action(f"Convert citation to LaTeX (biblatex): {r.text}", edit=(r.start, r.end, r.text), kind="refactor.rewrite"))
+            if start == end and self.bibliographies(doc, ctx).files:
+                out.append(Action(f"Insert the reference list ({settings.style}) here", kind="refactor", data={"citations": "insert-references", "offset": start}))
+        return out
+
+    def _bib_range_actions(self, doc: ProseDocument, start: int, end: int) -> list[Action]:
+        bib = self.cache.parse_buffer(doc.uri, doc.source)
+        out = []
+        for e in bib.all_entries:
+            if e.end < start or e.start > end:
+                continue
+            edit = bib_checks.protect_title_edit(bib, e)
+            if edit is not None:
+                out.append(Action(f"Protect capitalised title words of {e.key} with braces", edit=edit, kind="quickfix"))
+            edit = bib_checks.move_doi_edit(bib, e)
+            if edit is not None:
+                out.append(Action(f"Move the DOI of {e.key} from url to doi", edit=edit, kind="quickfix"))
+        return out[:20]
+
+    def resolve_action(self, doc: ProseDocument, action: Action, ctx: CheckContext) -> Action | None:
+        data = action.data if isinstance(action.data, dict) else {}
+        if data.get("citations") != "insert-references":
+            return action
+        offset = int(data.get("offset", 0))
+        text = self.reference_list(doc, ctx, "markdown")
+        if not text:
+            raise ValueError("no cited key is defined in the bibliography: nothing to insert")
+        return Action(action.title, edit=(offset, offset, text), kind=action.kind)
+
+    def reference_list(self, doc: ProseDocument, ctx: CheckContext, fmt: str) -> str:
+        """The formatted references of every key the document cites, in the style's order."""
+        settings = _settings(ctx)
+        bibs = self.bibliographies(doc, ctx)
+        items = []
+        seen: set[str] = set()
+        for k in all_keys(self.citations(doc, settings)):
+            if k.key in seen:
+                continue
+            seen.add(k.key)
+            hit = bibs.lookup(k.key)
+            if hit is not None:
+                items.append(to_csl(*hit))
+        try:
+            refs = format_references(items, settings.style, fmt, ctx.workspace_root)
+        except StyleError as exc:
+            raise ValueError(str(exc)) from exc
+        return join_references(refs, fmt)
+
+    # -- completion and hover --------------------------------------------------
+    def complete(self, doc: ProseDocument, offset: int, ctx: CheckContext) -> Iterable[Suggestion]:
+        settings = _settings(ctx)
+        where = completion_context(doc, offset, settings)
+        if where is None:
+            return []
+        start, end, prefix = where
+        bibs = self.bibliographies(doc, ctx)
+        if not bibs.files:
+            return []
+        hits = self.index(bibs.bibs).search(prefix, MAX_COMPLETIONS)
+        out = []
+        for rank, it in enumerate(hits):
+            doc_md = self._reference_markdown(it.bib, it.entry, settings, ctx) if rank < FORMATTED_COMPLETIONS else _summary(it)
+            out.append(
+                Suggestion(
+                    label=it.entry.key,
+                    text=it.entry.key,
+                    start=start,
+                    end=end,
+                    detail=_detail(it),
+                    documentation=doc_md,
+                    kind="reference",
+                    filter_text=f"{it.entry.key} {it.authors.strip()} {it.year} {it.title.strip()}",
+                    sort_text=f"{rank:04d}",
+                )
+            )
+        return out
+
+    def hover(self, doc: ProseDocument, offset: int, ctx: CheckContext) -> str | None:
+        settings = _settings(ctx)
+        if doc.language_id == "bibtex":
+            bib = self.cache.parse_buffer(doc.uri, doc.source)
+            entry = _entry_at(bib, offset)
+            if entry is None or not (entry.key_start <= offset <= entry.key_start + len(entry.key)):
+                return None
+            return self._reference_markdown(bib, entry, settings, ctx)
+        if doc.language_id != "latex" and doc.language_id not in MARKDOWN_LANGS:
+            return None
+        k = key_at(self.citations(doc, settings), offset)
+        if k is None:
+            return None
+        bibs = self.bibliographies(doc, ctx)
+        if not bibs.files:
+            return None
+        hit = bibs.lookup(k.key)
+        if hit is None:
+            names = ", ".join(Path(b.path).name for b in bibs.bibs)
+            return f"`{k.key}` is not defined in {names}."
+        return self._reference_markdown(*hit, settings, ctx)
+
+    def _reference_markdown(self, bib: BibFile, entry: BibEntry, settings: CitationsSettings, ctx: CheckContext) -> str:
+        item = to_csl(bib, entry)
+        try:
+            body = format_one(item, settings.style, "markdown", ctx.workspace_root)
+        except StyleError as exc:
+            body = f"{_plain_reference(item)}\n\n_(style: {exc})_"
+        except Exception as exc:
+            body = f"{_plain_reference(item)}\n\n_(citeproc-py failed: {type(exc).__name__})_"
+        lines = [f"**{entry.key}** · @{entry.entry_type} · {_where(bib, entry)}", "", body]
+        if "DOI" in item:
+            lines += ["", f"[doi:{item['DOI']}](https://doi.org/{item['DOI']})"]
+        elif "URL" in item:
+            lines += ["", f"<{item['URL']}>"]
+        return "\n".join(lines)
+
+    def status(self) -> tuple[bool, str]:
+        from marginalia_citations.formatting import BUNDLED_STYLES, STYLES_DIR
+
+        missing = sorted({f for f in BUNDLED_STYLES.values() if not (STYLES_DIR / f).is_file()})
+        if missing:
+            return False, f"bundled CSL styles missing: {', '.join(missing)}"
+        return True, "ready: bibtexparser, citeproc-py, styles apa, ieee, chicago, mla, vancouver"
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _cited_in_tree(main: Path, root: Path | None, commands: Sequence[str]) -> frozenset[str] | None:
+    """Keys cited by the files ``main`` includes; None when one says \\nocite{*}."""
+    cited: set[str] = set()
+    for _path, text in sources.included_sources(main, root, skip=main.resolve()):
+        if re.search(r"\\nocite\s*\{\s*\*\s*\}", text):
+            return None
+        cited.update(k.key for k in all_keys(find_citations(text, "latex", commands)))
+    return frozenset(cited)
+
+
+def _bibliography_command(source: str) -> tuple[int, int]:
+    """Where findings about bibliographies declared elsewhere point: \\printbibliography."""
+    m = re.search(r"\\(?:printbibliography|bibliography|bibliographystyle)\b", source)
+    return (m.start(), m.end()) if m else (0, 0)
+
+
+def _entry_at(bib: BibFile, offset: int) -> BibEntry | None:
+    for e in bib.all_entries:
+        if e.start <= offset <= e.end:
+            return e
+    return None
+
+
+def _front_matter_nocite(source: str) -> set[str]:
+    fm = sources._FRONT_MATTER.match(source)
+    if not fm:
+        return set()
+    m = re.search(r"^nocite:\s*(?:[|>][-+]?\s*)?((?:.*\n?)(?:[ \t]+.*\n?)*)", fm.group(1), re.M)
+    if not m:
+        return set()
+    return set(re.findall(r"@(\*|[\w][\w:.#$%&\-+?<>~/]*)", m.group(1)))
+
+
+def _looks_like_citation_at(source: str, start: int, end: int) -> bool:
+    return "@" in source[max(0, start - 200) : end + 200]
+
+
+_MD_BEFORE = re.compile(r"(?<![\w@.+\-\\])-?@(\{[^{}\n]*|[\w:.#$%&\-+?<>~/]*)$")
+_KEY_AFTER = re.compile(r"[\w:.#$%&\-+?<>~/]*")
+
+
+def completion_context(doc: ProseDocument, offset: int, settings: CitationsSettings) -> tuple[int, int, str] | None:
+    """(start, end, typed prefix) when ``offset`` is where a citation key goes."""
+    source = doc.source
+    if not 0 <= offset <= len(source):
+        return None
+    line_start = source.rfind("\n", 0, offset) + 1
+    if doc.language_id == "latex":
+        before = source[max(0, offset - 600) : offset]
+        last_line = source[line_start:offset]
+        if re.search(r"(?<!\\)%", last_line):
+            return None
+        names = latex_command_pattern(settings.citation_commands).pattern
+        rx = re.compile(names + r"(?:\s*\([^()\n]*\))*(?:\s*(?:\[[^\[\]\n]*\]|\{[^{}\n]*\}))*\s*\{(?P<inside>[^{}]*)$")
+        m = rx.search(before)
+        if m is None:
+            return None
+        prefix = m.group("inside").split(",")[-1].lstrip()
+        after = re.match(r"[^,}\s]*", source[offset:])
+        return offset - len(prefix), offset + (after.end() if after else 0), prefix
+    if doc.language_id in MARKDOWN_LANGS:
+        m = _MD_BEFORE.search(source[line_start:offset])
+        if m is None:
+            return None
+        at = line_start + m.start() + (1 if source[line_start + m.start()] == "-" else 0)
+        masked = mask_markdown(source)
+        if masked[at] != "@":
+            return None  # in code, math, a comment or the front matter
+        prefix = m.group(1).lstrip("{")
+        if is_crossref(prefix):
+            return None
+        after = _KEY_AFTER.match(source, offset)
+        return offset - len(prefix), offset + (after.end() - offset if after else 0), prefix
+    return None
+
+
+def _names(it: Indexed) -> str:
+    authors = it.bib.value(it.entry, "author") or it.bib.value(it.entry, "editor") or ""
+    families = []
+    for person in re.split(r"\s+and\s+", authors):
+        person = person.strip()
+        if not person:
+            continue
+        family = person.split(",")[0] if "," in person else person.split()[-1]
+        families.append(latex_to_text(family))
+    if len(families) > 2:
+        return f"{families[0]} et al."
+    return " & ".join(families)
+
+
+def _detail(it: Indexed) -> str:
+    who = _names(it)
+    return f"{who} ({it.year})" if it.year else who
+
+
+def _summary(it: Indexed) -> str:
+    title = latex_to_text(it.bib.value(it.entry, "title") or "")
+    venue = latex_to_text(it.bib.value(it.entry, "journal") or it.bib.value(it.entry, "booktitle") or "")
+    parts = [f"**{it.entry.key}**", "", f"{_detail(it)}. {title}." + (f" *{venue}*." if venue else "")]
+    return "\n".join(parts)
+
+
+def _plain_reference(item: dict[str, Any]) -> str:
+    authors = "; ".join(p.get("literal") or f"{p.get('family', '')}, {p.get('given', '')}".strip(", ") for p in item.get("author", []))
+    year = item.get("issued", {}).get("date-parts", [[""]])[0][0]
+    return f"{authors} ({year}). {item.get('title', '')}. {item.get('container-title', '')}".strip()
