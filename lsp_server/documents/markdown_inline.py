@@ -50,6 +50,7 @@ _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _LATEX_NAME = re.compile(r"[A-Za-z]+\*?")
 _LATEX_OPTIONAL = re.compile(r"[ \t]*\[[^\[\]\n]*\]")
 _BACKTICKS = re.compile(r"`+")
+_BOOKDOWN_REF = re.compile(r"@ref\(([^()\s]+)\)")
 _INLINE_R = re.compile(r"^(?:\{r\}|r)\s+")
 # Math that only spaces (Fig.$\,$@fig:x) reads as a space, not as a symbol.
 _MATH_SPACING = re.compile(r"(?:\\[,;:! >]|\\q?quad|\\hspace\{[^{}]*\}|~|\s)*")
@@ -229,6 +230,12 @@ class InlineScanner:
         nxt = text[i + 1] if i + 1 < end else ""
         if nxt in ("\n", "\r"):  # hard line break: the newline stays
             return i + 1
+        if nxt == "@":
+            m = _BOOKDOWN_REF.match(text, i + 1, end)
+            if m is not None:  # bookdown's \@ref(fig:label)
+                self.refs.append(Reference(m.group(1), i + 1, m.end(), False, True))
+                out.replace(PieceKind.REFERENCE, placeholders.REFERENCE, i, m.end())
+                return m.end()
         if nxt and nxt in _ASCII_PUNCT:
             out.text(i + 1, i + 2)  # the escaped character itself
             return i + 2
@@ -536,9 +543,14 @@ class InlineScanner:
         text = self.text
         start = at - 1 if dash else at
         prev = text[at - 1] if at > 0 else ""
-        if not dash and (prev.isalnum() or prev in "_.+@"):
+        if not dash and prev and (prev.isalnum() or prev in "_.+@"):
             out.text(at, at + 1)
             return at + 1
+        bookdown = _BOOKDOWN_REF.match(text, at, end)
+        if bookdown is not None:
+            self.refs.append(Reference(bookdown.group(1), at, bookdown.end(), False, True))
+            out.replace(PieceKind.REFERENCE, placeholders.REFERENCE, start, bookdown.end())
+            return bookdown.end()
         km = match_key(text, at, end)
         if km is None:
             out.text(start, at + 1)
