@@ -1,0 +1,1009 @@
+"""LaTeX buffer -> prose chunks with an exact offset map.
+
+One pass over the body with a compiled token regex; arguments and
+environments are delimited by brace/``\\end`` matching and walked
+recursively, so every construct knows its exact source span.  Plain text is
+copied verbatim (``Piece`` kind TEXT, ``source[a:b] == prose``); markup that
+reads as something else is replaced atomically: accents and TeX ligatures by
+the characters they make, math/citations/references/code by the placeholders
+of :mod:`lsp_server.documents.placeholders`.
+
+The parser never raises on malformed markup: an unclosed brace, ``$`` or
+environment is reported in ``markup_notes`` and read as plainly as possible.
+
+Editing a long book re-parses it on every keystroke, so top-level blocks
+(text between blank lines that are not inside any group or environment) are
+cached per URI by their source text; see :class:`_BlockCache` for why a
+block's prose depends on nothing but its text.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import unicodedata
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from lsp_server.config import LatexSettings
+from lsp_server.documents import latex_scan
+from lsp_server.documents.latex_commands import (
+    ACCENT_MARKS,
+    COMMANDS,
+    ENVIRONMENTS,
+    ESCAPED_CHARS,
+    SILENT_SYMBOLS,
+    SPACE_SYMBOLS,
+    Act,
+    Command,
+    Env,
+    Environment,
+)
+from lsp_server.documents.latex_macros import MacroReader
+from lsp_server.documents.latex_scan import match_brace
+from lsp_server.documents.model import Chunk, Piece, PieceKind, ProseDocument, chunk_key
+from lsp_server.documents.placeholders import (
+    PARENTHETICAL_CITATION,
+    REFERENCE,
+    TEXTUAL_CITATION,
+    URL,
+    math_placeholder,
+    word_placeholder,
+)
+
+TEXT = PieceKind.TEXT
+REPLACED = PieceKind.REPLACED
+
+_TOKEN = re.compile(
+    r"\\(?:[A-Za-z]+|[^A-Za-z]|\Z)"
+    r"|[{}$%~&#^_]"
+    r"|``?|''|---?"
+    r"|[\r\n][ \t\r\n]*| [ \t]+|\t[ \t]*"
+    r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
+    re.S,
+)
+_COMMENT = re.compile(r"%[^\r\n]*")
+_EOL_AND_INDENT = re.compile(r"(?:\r\n|\n|\r)[ \t]*")
+_BLANK_LINE = re.compile(r"[ \t]*(?:\r\n|\n|\r)[ \t]*(?:\r\n|\n|\r)")
+# Whitespace an argument may sit behind: spaces, comments, one line break.
+_ARG_GAP = re.compile(r"(?:[ \t]+|%[^\r\n]*|(?:\r\n|\n|\r)(?![ \t]*(?:\r\n|\n|\r)))*")
+_BRACKET_TOKEN = re.compile(r"[\[\]{}]|\\[\[\]{}%\\]|%[^\r\n]*")
+_CONTROL_WORD = re.compile(r"\\(?:[A-Za-z]+|.)", re.S)
+_INLINE_MATH = re.compile(r"(?:[^$\\%\r\n]+|\\.|%[^\r\n]*|(?:\r\n|\n|\r)(?![ \t]*(?:\r\n|\n|\r)))*", re.S)
+_DISPLAY_DOLLARS = re.compile(r"(?:[^$\\%]+|\\.|%[^\r\n]*|\$(?!\$))*", re.S)
+_PAREN_MATH = re.compile(r"(?:[^\\%]+|\\[^)]|%[^\r\n]*)*", re.S)
+_BRACKET_MATH = re.compile(r"(?:[^\\%]+|\\[^\]]|%[^\r\n]*)*", re.S)
+_MATH_TAIL = re.compile(r"(?:\s|\\label\s*\{[^{}]*\}|\\(?:nonumber|notag|quad|qquad|[,;!]|\\))+\Z")
+_ENV_NAME = re.compile(r"[ \t]*\{([^{}\r\n]{1,80})\}")
+_BARE_FILE = re.compile(r"[ \t]*([^\s{}\\%]+)")
+_LET = re.compile(r"\s*\\(?:[A-Za-z@]+|.)\s*=?\s*(?:\\(?:[A-Za-z@]+|.)|.)?", re.S)
+_DEF_HEAD = re.compile(r"\s*\\(?:[A-Za-z@]+|.)[^{]{0,40}?(?=\{)", re.S)
+_BEGIN_DOCUMENT = re.compile(r"\\begin\s*\{document\}")
+_END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
+
+# Argument signatures of definition commands (the name is one token or a group).
+_DEFINITION_ARGS = {
+    "newcommand": "sMooM", "renewcommand": "sMooM", "providecommand": "sMooM", "DeclareRobustCommand": "sMooM",
+    "newenvironment": "sMooMM", "renewenvironment": "sMooMM", "newtheorem": "sMoMo", "DeclareMathOperator": "sMM",
+    "newcolumntype": "MoM", "NewDocumentCommand": "MMM", "RenewDocumentCommand": "MMM", "ProvideDocumentCommand": "MMM",
+    "DeclareDocumentCommand": "MMM", "NewDocumentEnvironment": "MMMM", "newacronym": "oMMM", "newglossaryentry": "MM",
+    "DeclareAcronym": "MM", "acrodef": "MoM",
+}
+_TWO_ARG_INCLUDES = frozenset({"import", "subimport", "inputfrom", "subinputfrom", "includefrom", "subincludefrom"})
+_BOUNDARY_ENVS = frozenset({Env.LIST, Env.FLOAT, Env.TABLE, Env.BLOCK})
+_MAX_DEPTH = 150
+_ENV_PATTERNS: dict[str, re.Pattern[str]] = {}
+
+
+def _env_pattern(name: str) -> re.Pattern[str]:
+    pat = _ENV_PATTERNS.get(name)
+    if pat is None:
+        if len(_ENV_PATTERNS) > 512:
+            _ENV_PATTERNS.clear()
+        pat = re.compile(r"%[^\r\n]*|\\[\\%]|\\(begin|end)[ \t]*\{" + re.escape(name) + r"\}")
+        _ENV_PATTERNS[name] = pat
+    return pat
+
+
+class _Writer:
+    """One chunk under construction (a cheaper, local cousin of ProseBuilder).
+
+    Runs of spaces are folded so the prose never holds two spaces in a row or a
+    leading space: dropped markup such as ``word \\label{x} next`` reads
+    ``word next``.
+    """
+
+    __slots__ = ("blank", "length", "parts", "pieces", "role", "src")
+
+    def __init__(self, src: str, role: str = "paragraph") -> None:
+        self.src = src
+        self.role = role
+        self.pieces: list[list[object]] = []
+        self.parts: list[str] = []
+        self.length = 0
+        self.blank = True  # empty, or ends with whitespace
+
+    def text(self, a: int, b: int) -> None:
+        src = self.src
+        if self.blank:
+            while a < b and src[a] == " ":
+                a += 1
+        if a >= b:
+            return
+        s = src[a:b]
+        n = len(s)
+        pieces = self.pieces
+        if pieces:
+            last = pieces[-1]
+            if last[4] is TEXT and last[3] == a:
+                last[1] = self.length + n  # type: ignore[assignment]
+                last[3] = b
+                self.parts.append(s)
+                self.length += n
+                self.blank = s[-1] == " "
+                return
+        pieces.append([self.length, self.length + n, a, b, TEXT])
+        self.parts.append(s)
+        self.length += n
+        self.blank = s[-1] == " "
+
+    def put(self, prose: str, a: int, b: int, kind: PieceKind = REPLACED) -> None:
+        if not prose:
+            return
+        n = len(prose)
+        self.pieces.append([self.length, self.length + n, a, max(a, b), kind])
+        self.parts.append(prose)
+        self.length += n
+        self.blank = prose[-1] in " \u00a0"
+
+    def space(self, a: int, b: int) -> None:
+        if not self.blank:
+            self.put(" ", a, b)
+
+    def chunk(self) -> Chunk | None:
+        """The finished chunk, trailing spaces trimmed; None if it holds no prose."""
+        text = "".join(self.parts)
+        if not text.strip():
+            return None
+        keep = len(text.rstrip(" "))
+        pieces = self.pieces
+        while pieces and int(pieces[-1][1]) > keep:  # type: ignore[call-overload]
+            last = pieces[-1]
+            ps, pe = int(last[0]), int(last[1])  # type: ignore[call-overload]
+            if last[4] is TEXT and ps < keep:
+                last[3] = int(last[3]) - (pe - keep)  # type: ignore[call-overload]
+                last[1] = keep
+                break
+            if text[ps:pe].strip(" "):
+                keep = pe  # never cut into a placeholder
+                break
+            pieces.pop()
+        text = text[:keep]
+        frozen = tuple(Piece(p[0], p[1], p[2], p[3], p[4]) for p in pieces)  # type: ignore[arg-type]
+        src_start = frozen[0].src_start
+        src_end = max(p.src_end for p in frozen)
+        return Chunk(text, frozen, src_start, src_end, chunk_key(self.src[src_start:src_end], self.role), self.role)
+
+
+@dataclass(frozen=True, slots=True)
+class _Block:
+    text: str
+    start: int  # where it sat when cached; reuse shifts by the difference
+    chunks: tuple[Chunk, ...]
+
+
+def _shift(chunk: Chunk, delta: int) -> Chunk:
+    if delta == 0:
+        return chunk
+    pieces = tuple(Piece(p.prose_start, p.prose_end, p.src_start + delta, p.src_end + delta, p.kind) for p in chunk.pieces)
+    return Chunk(chunk.text, pieces, chunk.src_start + delta, chunk.src_end + delta, chunk.key, chunk.role)
+
+
+class _BlockCache:
+    """Prose of top-level blocks from the previous parse of one document.
+
+    A top-level block starts with a fresh paragraph right after a blank line
+    and ends at the next blank line outside every group and environment.  Its
+    prose depends only on its own text: nothing carries state across a
+    top-level blank line, and argument look-ahead never crosses one.  Blocks
+    with markup notes are never stored, because an unclosed ``{``, ``$`` or
+    environment searched beyond the block.  So a block found again, followed
+    again by a blank line, yields the same chunks shifted to its new place.
+    """
+
+    HEAD = 32  # blocks are looked up by their first characters
+
+    def __init__(self, fingerprint: object) -> None:
+        self.fingerprint = fingerprint
+        self.lock = threading.Lock()
+        self._old: dict[str, list[_Block]] = {}
+        self._new: dict[str, list[_Block]] = {}
+
+    def lookup(self, src: str, pos: int, end: int) -> _Block | None:
+        cands = self._old.get(src[pos : pos + self.HEAD])
+        if not cands:
+            return None
+        for block in cands:
+            stop = pos + len(block.text)
+            if stop <= end and src.startswith(block.text, pos) and _BLANK_LINE.match(src, stop, end):
+                return block
+        return None
+
+    def store(self, block: _Block) -> None:
+        if len(block.text) >= self.HEAD:
+            bucket = self._new.setdefault(block.text[: self.HEAD], [])
+            if all(b.text != block.text for b in bucket):
+                bucket.append(block)
+
+    def rotate(self) -> None:
+        """Keep only what the last parse saw, so memory follows the document."""
+        self._old, self._new = self._new, {}
+
+
+_CACHES: OrderedDict[str, _BlockCache] = OrderedDict()
+_CACHES_LOCK = threading.Lock()
+_MAX_CACHED_DOCUMENTS = 16
+
+
+def _cache_for(uri: str, fingerprint: object) -> _BlockCache:
+    with _CACHES_LOCK:
+        cache = _CACHES.get(uri)
+        if cache is None or cache.fingerprint != fingerprint:
+            cache = _BlockCache(fingerprint)
+            _CACHES[uri] = cache
+        _CACHES.move_to_end(uri)
+        while len(_CACHES) > _MAX_CACHED_DOCUMENTS:
+            _CACHES.popitem(last=False)
+        return cache
+
+
+def _settings_tables(settings: LatexSettings) -> tuple[dict[str, Command], dict[str, Environment]]:
+    """User declarations as table entries; unknown values are ignored."""
+    commands: dict[str, Command] = {}
+    for raw, value in (settings.commands or {}).items():
+        name = str(raw).lstrip("\\").split("{", 1)[0].split("[", 1)[0].strip()
+        v = str(value).strip()
+        if not name:
+            continue
+        if v == "ignore":
+            commands[name] = Command("*", Act.IGNORE)
+        elif v in ("placeholder", "dummy", "vowelDummy", "pluralDummy"):
+            commands[name] = Command("*", Act.PLACEHOLDER)
+        elif v in ("check", "default"):
+            commands[name] = Command("*", Act.INLINE)
+        elif v.startswith("check:") and v[6:].strip().isdigit():
+            commands[name] = Command("*", Act.INLINE, v[6:].strip())
+    environments: dict[str, Environment] = {}
+    for raw, value in (settings.environments or {}).items():
+        name = str(raw).strip().removeprefix("\\begin").strip("{} ")
+        v = str(value).strip()
+        if v == "ignore":
+            environments[name] = Environment("", Env.SKIP)
+        elif v in ("check", "default"):
+            environments[name] = Environment("", Env.BLOCK)
+    return commands, environments
+
+
+class _Parser:
+    def __init__(
+        self,
+        src: str,
+        commands: dict[str, Command],
+        environments: dict[str, Environment],
+        macros: MacroReader,
+        cache: _BlockCache | None = None,
+    ) -> None:
+        self.src = src
+        self.commands = commands
+        self.environments = environments
+        self.macros = macros
+        self.cache = cache
+        self.chunks: list[Chunk] = []
+        self.notes: list[tuple[int, int, str]] = []
+        self.base_role = "paragraph"
+        self.w = _Writer(src)
+        self.depth = 0
+
+    # -- chunks ----------------------------------------------------------------
+    def note(self, a: int, b: int, message: str) -> None:
+        self.notes.append((a, max(a, b), message))
+
+    def end_chunk(self, role: str | None = None) -> None:
+        chunk = self.w.chunk()
+        if chunk is not None:
+            self.chunks.append(chunk)
+        self.w = _Writer(self.src, role or self.base_role)
+
+    def side_chunk(self, role: str, a: int, b: int) -> None:
+        """Parse ``src[a:b]`` into a chunk of its own, then resume the paragraph."""
+        outer = self.w
+        self.w = _Writer(self.src, role)
+        self.parse(a, b)
+        chunk = self.w.chunk()
+        if chunk is not None:
+            self.chunks.append(chunk)
+        self.w = outer
+
+    # -- the walk --------------------------------------------------------------
+    def parse(self, pos: int, end: int, *, top: bool = False, table: bool = False) -> None:
+        """Walk ``src[pos:end]``; ``top`` marks blank lines there as cacheable block ends."""
+        if self.depth > _MAX_DEPTH:
+            self.note(pos, end, "markup nested too deeply; its text is not checked")
+            return
+        self.depth += 1
+        src = self.src
+        search = _TOKEN.search
+        cache = self.cache if top else None
+        block_start, chunk_mark, note_mark = pos, len(self.chunks), len(self.notes)
+        try:
+            while pos < end:
+                m = search(src, pos, end)
+                if m is None:
+                    self.w.text(pos, end)
+                    break
+                s = m.start()
+                tok = m.group()
+                c = tok[0]
+                if s > pos:
+                    if c == "\n" or c == "\r":
+                        t = s  # spaces before a line break are not prose
+                        while t > pos and src[t - 1] == " ":
+                            t -= 1
+                        self.w.text(pos, t)
+                    else:
+                        self.w.text(pos, s)
+                pos = m.end()
+                if c == "\\":
+                    pos = self.command(tok, s, pos, end, table)
+                elif c in " \t\r\n":
+                    if (tok.count("\n") or tok.count("\r")) >= 2:
+                        self.end_chunk()
+                        if cache is not None:
+                            if len(self.notes) == note_mark and s > block_start:
+                                cache.store(_Block(src[block_start:s], block_start, tuple(self.chunks[chunk_mark:])))
+                            block_start, chunk_mark, note_mark = pos, len(self.chunks), len(self.notes)
+                            hit = cache.lookup(src, pos, end)
+                            if hit is not None:
+                                delta = pos - hit.start
+                                self.chunks.extend(_shift(ch, delta) for ch in hit.chunks)
+                                pos += len(hit.text)
+                    elif c == " " and "\t" not in tok:
+                        if not self.w.blank:
+                            self.w.text(s, s + 1)
+                    else:
+                        self.w.space(s, pos)
+                elif c == "%":
+                    pos = self.comment(s, end)
+                elif c == "$":
+                    pos = self.dollar(s, pos, end)
+                elif c == "{":
+                    close = match_brace(src, s, end)
+                    if close is None:
+                        self.note(s, s + 1, "unclosed '{'")
+                    else:
+                        self.parse(s + 1, close - 1, table=table)
+                        pos = close
+                elif c == "}":
+                    self.note(s, pos, "unmatched '}'")
+                elif c == "~":
+                    self.w.put(" ", s, pos)
+                elif c == "`":
+                    self.w.put("\u201c" if tok == "``" else "\u2018", s, pos)
+                elif c == "'":
+                    self.w.put("\u201d", s, pos)
+                elif c == "-":
+                    self.w.put("\u2014" if tok == "---" else "\u2013", s, pos)
+                elif c == "&":
+                    if table:
+                        self.end_chunk()
+                    else:
+                        self.w.space(s, pos)
+                elif c in "#^_":
+                    continue
+                else:  # control characters, NUL
+                    self.w.space(s, pos)
+        finally:
+            self.depth -= 1
+
+    def comment(self, s: int, end: int) -> int:
+        """Skip ``%...`` and, as TeX does, the line break and indentation after it."""
+        m = _COMMENT.match(self.src, s, end)
+        pos = m.end() if m else s + 1
+        eol = _EOL_AND_INDENT.match(self.src, pos, end)
+        if eol is None or _BLANK_LINE.match(self.src, pos, end):
+            return pos  # a blank line after a comment still ends the paragraph
+        return eol.end()
+
+    # -- math ------------------------------------------------------------------
+    def dollar(self, s: int, pos: int, end: int) -> int:
+        src = self.src
+        if pos < end and src[pos] == "$":
+            m = _DISPLAY_DOLLARS.match(src, pos + 1, end)
+            stop = m.end() if m else pos + 1
+            if src.startswith("$$", stop) and stop + 2 <= end:
+                self.display_math(s, pos + 1, stop, stop + 2)
+                return stop + 2
+            self.note(s, s + 2, "unclosed '$$'")
+            return pos + 1
+        m = _INLINE_MATH.match(src, pos, end)
+        stop = m.end() if m else pos
+        if stop < end and src[stop] == "$":
+            self.w.put(math_placeholder(src[pos:stop]), s, stop + 1, PieceKind.MATH)
+            return stop + 1
+        self.note(s, pos, "unclosed '$'")
+        return pos
+
+    def display_math(self, s: int, a: int, b: int, stop: int) -> None:
+        """A display formula inside the running sentence; keeps its final punctuation."""
+        content = self.src[a:b]
+        tail = _MATH_TAIL.search(content)
+        j = tail.start() if tail else len(content)
+        punct = -1
+        if j > 0 and content[j - 1] in ".,;:!?" and (j < 2 or content[j - 2] != "\\"):
+            punct = a + j - 1
+        self.w.space(s, s)
+        if punct >= 0:
+            self.w.put(math_placeholder(content), s, punct, PieceKind.MATH)
+            self.w.text(punct, punct + 1)
+            self.w.pieces[-1][3] = punct + 1
+        else:
+            self.w.put(math_placeholder(content), s, stop, PieceKind.MATH)
+
+    def delimited_math(self, tok: str, s: int, pos: int, end: int) -> int:
+        src = self.src
+        pattern, close = (_PAREN_MATH, "\\)") if tok == "\\(" else (_BRACKET_MATH, "\\]")
+        m = pattern.match(src, pos, end)
+        stop = m.end() if m else pos
+        if not src.startswith(close, stop) or stop + 2 > end:
+            self.note(s, pos, f"'{tok}' is never closed by '{close}'")
+            return pos
+        if tok == "\\(":
+            self.w.put(math_placeholder(src[pos:stop]), s, stop + 2, PieceKind.MATH)
+        else:
+            self.display_math(s, pos, stop, stop + 2)
+        return stop + 2
+
+    # -- arguments -------------------------------------------------------------
+    def gap(self, p: int, end: int) -> int:
+        m = _ARG_GAP.match(self.src, p, end)
+        return m.end() if m else p
+
+    def bracket(self, p: int, end: int) -> int | None:
+        """Offset after the ``]`` closing the ``[`` at ``p`` (braces protect brackets)."""
+        depth = 0
+        braces = 0
+        for m in _BRACKET_TOKEN.finditer(self.src, p, end):
+            t = m.group()
+            if t == "{":
+                braces += 1
+            elif t == "}":
+                braces -= 1
+                if braces < 0:
+                    return None
+            elif braces == 0 and t == "[":
+                depth += 1
+            elif braces == 0 and t == "]":
+                depth -= 1
+                if depth == 0:
+                    return m.end()
+            elif t.startswith("%") is False and t[:1] == "\n":
+                pass
+        return None
+
+    def mandatory(self, p: int, end: int, *, raw: bool = False) -> tuple[int, int, int] | None:
+        """``(content_start, content_end, after)`` of the argument at ``p`` (after gaps)."""
+        src = self.src
+        q = self.gap(p, end)
+        if q >= end:
+            return None
+        ch = src[q]
+        if ch == "{":
+            close = _match_raw(src, q, end) if raw else match_brace(src, q, end)
+            if close is None:
+                blank = _BLANK_LINE.search(src, q, end)
+                stop = blank.start() if blank else end
+                self.note(q, q + 1, "unclosed '{' in an argument")
+                return q + 1, stop, stop
+            return q + 1, close - 1, close
+        if ch == "\\":
+            m = _CONTROL_WORD.match(src, q, end)
+            stop = m.end() if m else q + 1
+            return q, stop, stop
+        if ch in "}[]%" or ch.isspace():
+            return None
+        return q, q + 1, q + 1
+
+    def read_args(self, spec: str, p: int, end: int) -> tuple[list[tuple[str, int, int]], int]:
+        """Consume arguments by signature; returns ``(letter, start, end)`` content spans."""
+        src = self.src
+        out: list[tuple[str, int, int]] = []
+        if spec == "*":  # user-declared: every optional and mandatory argument present
+            if p < end and src[p] == "*":
+                p += 1
+            while True:
+                q = self.gap(p, end)
+                if q < end and src[q] == "[" and q == p:
+                    close = self.bracket(q, end)
+                    if close is None:
+                        break
+                    out.append(("o", q + 1, close - 1))
+                    p = close
+                elif q < end and src[q] == "{":
+                    arg = self.mandatory(q, end)
+                    if arg is None:
+                        break
+                    out.append(("m", arg[0], arg[1]))
+                    p = arg[2]
+                else:
+                    break
+            return out, p
+        for letter in spec:
+            if letter == "s":
+                if p < end and src[p] == "*":
+                    p += 1
+            elif letter == "o":
+                q = self.gap(p, end)
+                if q < end and src[q] == "[":
+                    close = self.bracket(q, end)
+                    if close is not None:
+                        out.append(("o", q + 1, close - 1))
+                        p = close
+            else:
+                arg = self.mandatory(p, end, raw=letter == "u")
+                if arg is None:
+                    break
+                out.append((letter, arg[0], arg[1]))
+                p = arg[2]
+        return out, p
+
+    # -- commands --------------------------------------------------------------
+    def command(self, tok: str, s: int, pos: int, end: int, table: bool) -> int:
+        name = tok[1:]
+        if not name:
+            return pos
+        if not ("a" <= name[0] <= "z" or "A" <= name[0] <= "Z"):
+            return self.control_symbol(name, s, pos, end, table)
+        if name == "begin":
+            return self.environment(s, pos, end)
+        if name == "end":
+            m = _ENV_NAME.match(self.src, pos, end)
+            stop = m.end() if m else pos
+            self.note(s, stop, f"'\\end{{{m.group(1) if m else ''}}}' without a matching \\begin")
+            return stop
+        spec = self.commands.get(name)
+        if spec is None:
+            if self.macros.get(name, COMMANDS.get(name)) is not None:
+                return self.macro(name, s, pos, end)
+            spec = COMMANDS.get(name)
+        if spec is None:
+            return self.unknown(name, s, pos, end)
+        return self.run(name, spec, s, pos, end, table)
+
+    def control_symbol(self, ch: str, s: int, pos: int, end: int, table: bool) -> int:
+        src = self.src
+        w = self.w
+        if ch in ESCAPED_CHARS:
+            w.put(ESCAPED_CHARS[ch], s, pos)
+        elif ch == "\\":
+            q = self.gap(pos, end)
+            if q < end and src[q] == "*":
+                q += 1
+            q2 = self.gap(q, end)
+            if q2 < end and src[q2] == "[":
+                close = self.bracket(q2, end)
+                if close is not None:
+                    q = close
+            if table:
+                self.end_chunk()
+                return pos if q == pos else q
+            w.space(s, pos)
+            return q if q > pos and src[pos:q].strip() else pos
+        elif ch in ACCENT_MARKS:
+            return self.accent(ACCENT_MARKS[ch], s, pos, end)
+        elif ch in SPACE_SYMBOLS:
+            w.space(s, pos)
+        elif ch in "([":
+            return self.delimited_math(tok="\\" + ch, s=s, pos=pos, end=end)
+        elif ch in ")]":
+            self.note(s, pos, f"'\\{ch}' without an opening '\\{'(' if ch == ')' else '['}'")
+        elif ch in SILENT_SYMBOLS:
+            pass
+        return pos
+
+    def accent(self, mark: str, s: int, pos: int, end: int) -> int:
+        src = self.src
+        q = pos
+        while q < end and src[q] in " \t":
+            q += 1
+        if q >= end:
+            return pos
+        ch = src[q]
+        rest = ""
+        if ch == "{":
+            close = src.find("}", q, min(end, q + 12))
+            if close < 0:
+                return pos
+            inner = src[q + 1 : close].strip()
+            stop = close + 1
+            if inner in ("\\i", "\\j", "\\i{}", "\\j{}"):
+                base = inner[1]
+            elif not inner or inner[0] in "\\{":
+                return pos if not inner else q
+            else:
+                base, rest = inner[0], inner[1:]
+        elif ch == "\\":
+            m = re.compile(r"\\([ij])(?![A-Za-z])").match(src, q, end)
+            if m is None:
+                return pos
+            base, stop = m.group(1), m.end()
+        elif ch.isspace() or ch in "}%$":
+            return pos
+        else:
+            base, stop = ch, q + 1
+        self.w.put(unicodedata.normalize("NFC", base + mark) + rest, s, stop)
+        return stop
+
+    def run(self, name: str, spec: Command, s: int, pos: int, end: int, table: bool) -> int:
+        act = spec.act
+        w = self.w
+        if act is Act.SYMBOL:
+            w.put(spec.text, s, pos)
+            if spec.text.isalpha():  # \ss, \o: part of a word, so TeX's eaten space goes too
+                while pos < end and self.src[pos] in " \t":
+                    pos += 1
+            return pos
+        if act is Act.IGNORE:
+            return self.read_args(spec.args, pos, end)[1]
+        if act is Act.INLINE:
+            args, after = self.read_args(spec.args, pos, end)
+            only = int(spec.text) if spec.text.isdigit() else 0
+            mandatory = 0
+            for letter, a, b in args:
+                if letter == "m":
+                    mandatory += 1
+                    if not only or mandatory == only:
+                        self.parse(a, b)
+            return after
+        if act is Act.SPACE:
+            w.space(s, pos)
+            return pos
+        if act is Act.NAME:
+            w.put(spec.text, s, pos, PieceKind.COMMAND)
+            return pos
+        if act in (Act.CITE_PAREN, Act.CITE_TEXT):
+            args, after = self.read_args(spec.args + "M", pos, end)
+            if name.endswith("cites"):  # \cites[pre][post]{a}[pre][post]{b}...
+                after = self.read_args("*", after, end)[1]
+            if not any(letter == "M" for letter, _, _ in args):
+                self.note(s, after, f"'\\{name}' without a key")
+                return after
+            ph = TEXTUAL_CITATION if act is Act.CITE_TEXT else PARENTHETICAL_CITATION
+            w.put(ph, s, after, PieceKind.CITATION)
+            return after
+        if act is Act.REFERENCE:
+            args, after = self.read_args(spec.args, pos, end)
+            if args:
+                w.put(REFERENCE, s, after, PieceKind.REFERENCE)
+            return after
+        if act is Act.HEADING or act is Act.SIDE:
+            args, after = self.read_args(spec.args, pos, end)
+            main = [(a, b) for letter, a, b in args if letter == "m"]
+            if act is Act.HEADING:
+                self.end_chunk()
+            for a, b in main[-1:]:
+                self.side_chunk(spec.text, a, b)
+            return after
+        if act is Act.URL:
+            args, after = self.read_args(spec.args, pos, end)
+            if args:
+                w.put(URL, s, after, PieceKind.URL)
+            return after
+        if act is Act.HREF:
+            args, after = self.read_args(spec.args, pos, end)
+            for letter, a, b in args:
+                if letter == "m":
+                    self.parse(a, b)
+            return after
+        if act is Act.CODE:
+            args, after = self.read_args(spec.args, pos, end)
+            for _letter, a, b in args[-1:]:
+                w.put(word_placeholder(_reading(self.src[a:b])), s, after, PieceKind.CODE)
+            return after
+        if act is Act.VERB:
+            return self.verb(name, spec, s, pos, end)
+        if act is Act.PLACEHOLDER:
+            args, after = self.read_args(spec.args, pos, end)
+            contents = [self.src[a:b] for letter, a, b in args if letter != "o"]
+            if spec.args == "*" or contents:
+                w.put(word_placeholder(_reading(contents[0] if contents else name)), s, after, PieceKind.COMMAND)
+            return after
+        if act is Act.ACRONYM:
+            args, after = self.read_args(spec.args, pos, end)
+            keys = [self.src[a:b].strip() for letter, a, b in args if letter == "M"]
+            if keys:
+                key = keys[0]
+                reading = key.upper() if key.isalpha() and len(key) <= 5 else key
+                w.put(word_placeholder(reading), s, after, PieceKind.COMMAND)
+            return after
+        if act is Act.MATH:
+            args, after = self.read_args(spec.args, pos, end)
+            if args:
+                w.put(math_placeholder(self.src[args[0][1] : args[0][2]]), s, after, PieceKind.MATH)
+            return after
+        if act is Act.PAR:
+            self.end_chunk()
+            return pos
+        if act is Act.ITEM:
+            args, after = self.read_args(spec.args, pos, end)
+            self.end_chunk("item")
+            q = self.gap(after, end)
+            if q < end and self.src[q] == "[" and name == "item":
+                close = self.bracket(q, end)
+                if close is not None:
+                    self.parse(q + 1, close - 1)
+                    self.w.space(close - 1, close)
+                    return close
+            return after
+        if act is Act.ACCENT:
+            return self.accent(spec.text, s, pos, end)
+        if act is Act.DEFINITION:
+            return self.definition(name, pos, end)
+        if act is Act.INCLUDE:
+            if name in _TWO_ARG_INCLUDES:
+                return self.read_args("sMM", pos, end)[1]
+            q = self.gap(pos, end)
+            if q < end and self.src[q] == "{":
+                return self.read_args("M", q, end)[1]
+            m = _BARE_FILE.match(self.src, pos, end) if name == "input" else None
+            return m.end() if m else pos
+        if act is Act.OPEN_QUOTE:
+            w.put(spec.text, s, pos)
+            return pos
+        if act is Act.CLOSE_QUOTE:
+            w.put(spec.text.lstrip("\u00a0") if w.blank else spec.text, s, pos)
+            return pos
+        return pos  # pragma: no cover - every Act is handled above
+
+    def verb(self, name: str, spec: Command, s: int, pos: int, end: int) -> int:
+        src = self.src
+        p = self.read_args(spec.args, pos, end)[1]
+        if name in ("verb", "Verb") and p < end and src[p] == "*":
+            p += 1
+        if name == "lstinline":
+            p = self.read_args("o", p, end)[1]
+        if p >= end or src[p].isspace() or src[p].isalpha():
+            self.note(s, p, f"'\\{name}' without a delimiter")
+            return p
+        delim = src[p]
+        if delim == "{" and name != "verb":
+            close = _match_raw(src, p, end)
+            stop = close - 1 if close is not None else -1
+        else:
+            eol = len(src)
+            for nl in ("\n", "\r"):
+                i = src.find(nl, p + 1, end)
+                if i >= 0:
+                    eol = min(eol, i)
+            stop = src.find(delim, p + 1, min(eol, end))
+        if stop < 0:
+            self.note(s, p + 1, f"'\\{name}' is never closed by '{delim}'")
+            return p + 1
+        self.w.put(word_placeholder(_reading(src[p + 1 : stop])), s, stop + 1, PieceKind.CODE)
+        return stop + 1
+
+    def definition(self, name: str, pos: int, end: int) -> int:
+        src = self.src
+        if name in ("def", "gdef", "edef", "xdef"):
+            m = _DEF_HEAD.match(src, pos, end)
+            if m is None:
+                return pos
+            close = match_brace(src, m.end(), end)
+            return close if close is not None else m.end()
+        if name == "let":
+            m = _LET.match(src, pos, end)
+            return m.end() if m else pos
+        if name == "newif":
+            m = _CONTROL_WORD.match(src, self.gap(pos, end), end)
+            return m.end() if m else pos
+        return self.read_args(_DEFINITION_ARGS.get(name, "*"), pos, end)[1]
+
+    def unknown(self, name: str, s: int, pos: int, end: int) -> int:
+        """Drop an unknown command but check its brace arguments.
+
+        Alone inside a sentence (``de \\dds partiel``) it most likely prints a
+        word, so it becomes a placeholder rather than a hole in the sentence.
+        """
+        args, after = self.read_args("*", pos, end)
+        content = False
+        for letter, a, b in args:
+            if letter == "m" and a < b:
+                content = True
+                self.parse(a, b)
+        if not content and self.in_sentence(s, after, end):
+            self.w.put(word_placeholder(name), s, after, PieceKind.COMMAND)
+        return after
+
+    def in_sentence(self, s: int, after: int, end: int) -> bool:
+        w = self.w
+        if not w.length or w.parts[-1][-1:].isalnum():
+            return False  # starts a chunk (layout), or glued to a word ("word\foo")
+        src = self.src
+        line_end = after
+        while line_end < end and src[line_end] not in "\r\n%":
+            line_end += 1
+        rest = src[after:line_end].strip()
+        return bool(rest) and not rest.startswith("\\")
+
+    def macro(self, name: str, s: int, pos: int, end: int) -> int:
+        """A macro the document defines itself (see :class:`MacroReader`)."""
+        reading = self.macros.reading(name)
+        args, after = self.read_args(reading.signature, pos, end)
+        mandatory = 0
+        for letter, a, b in args:
+            if letter == "m":
+                mandatory += 1
+                if mandatory in reading.text_args:
+                    self.parse(a, b)
+        if reading.prose:
+            self.w.put(reading.prose, s, after, PieceKind.COMMAND)
+        return after
+
+    # -- environments ----------------------------------------------------------
+    def environment(self, s: int, pos: int, end: int) -> int:
+        src = self.src
+        m = _ENV_NAME.match(src, pos, end)
+        if m is None:
+            self.note(s, pos, "'\\begin' without an environment name")
+            return pos
+        name = m.group(1).strip()
+        head_end = m.end()
+        env = self.environments.get(name) or ENVIRONMENTS.get(name)
+        if name == "document":
+            return head_end
+        if env is not None and env.kind is Env.SKIP:
+            stop = src.find("\\end{" + name + "}", head_end, end)
+            if stop < 0:
+                self.note(s, head_end, f"'\\begin{{{name}}}' is never closed")
+                return end
+            after = stop + len(name) + 6
+            if _at_line_start(src, s):
+                self.end_chunk()
+            return after
+        body_end, after = self.find_end(name, head_end, end)
+        if body_end < 0:
+            self.note(s, head_end, f"'\\begin{{{name}}}' is never closed")
+            body_end = after = end
+        if env is not None and env.kind is Env.MATH:
+            self.display_math(s, head_end, body_end, after)
+            return after
+        body = self.read_args(env.args if env else "*", head_end, body_end)[1]
+        kind = env.kind if env is not None else (Env.BLOCK if _at_line_start(src, s) else Env.INLINE)
+        if kind is Env.INLINE:
+            self.parse(body, body_end)
+            return after
+        self.end_chunk()
+        if kind is Env.TABLE:
+            outer_role = self.base_role
+            self.base_role = "table"
+            self.w.role = "table"
+            self.parse(body, body_end, table=True)
+            self.base_role = outer_role
+        else:
+            self.parse(body, body_end, top=self.depth == 1)
+        self.end_chunk()
+        return after
+
+    def find_end(self, name: str, pos: int, end: int) -> tuple[int, int]:
+        """``(start, end)`` of the ``\\end{name}`` closing an environment opened before ``pos``."""
+        depth = 1
+        for m in _env_pattern(name).finditer(self.src, pos, end):
+            kind = m.group(1)
+            if kind == "begin":
+                depth += 1
+            elif kind == "end":
+                depth -= 1
+                if depth == 0:
+                    return m.start(), m.end()
+        return -1, -1
+
+
+def _match_raw(src: str, open_pos: int, end: int) -> int | None:
+    """Matching brace where ``%`` is an ordinary character (URLs, inline code)."""
+    depth = 0
+    i = open_pos
+    while i < end:
+        ch = src[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "{":
+            depth += 1
+        elif ch == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        elif ch == "\n" and src.startswith("\n", i + 1):
+            return None
+        i += 1
+    return None
+
+
+def _at_line_start(src: str, pos: int) -> bool:
+    i = pos - 1
+    while i >= 0 and src[i] in " \t":
+        i -= 1
+    return i < 0 or src[i] in "\r\n"
+
+
+def _reading(code: str) -> str:
+    """How inline code or a macro argument is read aloud: its first word."""
+    return code.replace("\\_", "_").lstrip("\\{ ~")
+
+
+def _body_span(src: str) -> tuple[int, int]:
+    """Between \\begin{document} and \\end{document}; a fragment is all body."""
+    start = 1 if src.startswith("\ufeff") else 0
+    end = len(src)
+    for m in _BEGIN_DOCUMENT.finditer(src):
+        if not latex_scan.line_is_commented(src, m.start()):
+            start = m.end()
+            break
+    for m in _END_DOCUMENT.finditer(src, start):
+        if not latex_scan.line_is_commented(src, m.start()):
+            end = m.start()
+            break
+    return start, end
+
+
+def _render(body: str, commands: dict[str, Command], environments: dict[str, Environment], macros: MacroReader) -> str:
+    """The prose a macro body reads as, on its own."""
+    parser = _Parser(body, commands, environments, macros)
+    parser.parse(0, len(body))
+    parser.end_chunk()
+    return " ".join(c.text for c in parser.chunks)
+
+
+def parse_latex(
+    source: str,
+    uri: str = "",
+    version: int | None = None,
+    settings: LatexSettings | None = None,
+    *,
+    cache: bool = True,
+) -> ProseDocument:
+    """Parse a LaTeX buffer; never raises on malformed markup.
+
+    With ``cache`` (and a ``uri``), top-level blocks unchanged since the last
+    parse of the same URI are reused instead of walked again.
+    """
+    settings = settings or LatexSettings()
+    commands, environments = _settings_tables(settings)
+    macros = MacroReader(latex_scan.definitions(source))
+    macros.render = lambda body: _render(body, commands, environments, macros)
+    start, end = _body_span(source)
+    fingerprint = (tuple(sorted(commands.items(), key=lambda kv: kv[0])), tuple(sorted(environments)), macros.fingerprint)
+    block_cache = _cache_for(uri, fingerprint) if cache and uri else None
+    parser = _Parser(source, commands, environments, macros, block_cache)
+    if block_cache is not None:
+        with block_cache.lock:
+            parser.parse(start, end, top=True)
+            block_cache.rotate()
+    else:
+        parser.parse(start, end, top=True)
+    parser.end_chunk()
+    chunks = sorted(parser.chunks, key=lambda c: c.src_start)
+    has_preamble = start > 1
+    meta: dict[str, object] = {
+        "bibliographies": latex_scan.bibliographies(source),
+        "includes": latex_scan.includes(source),
+    }
+    return ProseDocument(
+        uri=uri,
+        source=source,
+        language_id="latex",
+        version=version,
+        chunks=tuple(chunks),
+        declared_language=latex_scan.declared_language(source[:start] if has_preamble else source),
+        markup_notes=tuple(sorted(parser.notes)),
+        meta=meta,
+    )
