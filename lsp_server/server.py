@@ -13,7 +13,9 @@ import asyncio
 import contextlib
 import importlib.metadata
 import logging
+import os
 import sys
+import threading
 import uuid
 from collections.abc import AsyncIterator, Mapping
 from dataclasses import dataclass
@@ -48,6 +50,8 @@ NAME = "marginalia"
 SECTION = "marginalia"
 # A first check of a document this large reports $/progress.
 PROGRESS_THRESHOLD_CHARS = 100_000
+# After the client says exit, stuck plugin threads get this long before the process leaves anyway.
+EXIT_GRACE_S = 2.0
 CONFIG_WATCH_GLOBS = (f"**/{CONFIG_FILE}", "**/pyproject.toml", f"**/{STATE_DIR}/{DICTIONARY_FILE}")
 
 
@@ -125,6 +129,7 @@ class MarginaliaServer(LanguageServer):
         self._checked_once: set[str] = set()
         self._unsuitable_shown: dict[str, str] = {}
         self._failed_uris: set[str] = set()
+        self.shut_down = False
 
     # -- messages --------------------------------------------------------------
     def log_to_client(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
@@ -353,6 +358,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
 
     @ls.feature(types.SHUTDOWN)
     def shutdown(ls: MarginaliaServer, params: None) -> None:
+        ls.shut_down = True
         for task in list(ls._pending.values()):
             task.cancel()
         ls.session.shutdown()
@@ -550,13 +556,34 @@ def _configure_logging() -> None:
     logging.basicConfig(stream=sys.stderr, level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
 
 
+def _leave(server: MarginaliaServer) -> None:
+    """Shut the engines down, then make sure the process really ends.
+
+    A plugin call that never returns keeps its worker thread alive, and Python
+    joins executor threads at exit: without the timer the process would outlive
+    its client forever.
+    """
+    server.session.shutdown()
+    timer = threading.Timer(EXIT_GRACE_S, os._exit, args=(0 if server.shut_down else 1,))
+    timer.daemon = True
+    timer.start()
+
+
 def start_io() -> None:
     """Serve one client over stdin/stdout."""
     _configure_logging()
-    create_server().start_io()
+    server = create_server()
+    try:
+        server.start_io()
+    finally:
+        _leave(server)
 
 
 def start_tcp(host: str = "127.0.0.1", port: int = 2087) -> None:
-    """Serve over TCP (localhost by default: a document may not reach the network)."""
+    """Serve one client over TCP (localhost by default: a document may not reach the network)."""
     _configure_logging()
-    create_server().start_tcp(host, port)
+    server = create_server()
+    try:
+        server.start_tcp(host, port)
+    finally:
+        _leave(server)

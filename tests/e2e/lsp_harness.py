@@ -15,7 +15,7 @@ from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any
+from typing import Any, Union
 
 from lsprotocol import types
 from pygls.protocol import default_converter
@@ -23,11 +23,13 @@ from pytest_lsp.client import DEFAULT_CLIENT_FEATURES, LanguageClient, register_
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 BUILTIN_PLUGINS = sorted({ep.name for ep in entry_points(group="marginalia.plugins")})
+# Registered by tests/fixtures/example_plugin once it is installed.
+EXAMPLE_PLUGINS = ["example", "example-twin"]
 
 
 def only_plugins(*names: str, **settings: Any) -> dict[str, Any]:
     """Settings that switch off every built-in plugin except ``names`` (keeps tests fast and hermetic)."""
-    return {"disabled_plugins": [n for n in BUILTIN_PLUGINS if n not in names], **settings}
+    return {"disabled_plugins": [n for n in BUILTIN_PLUGINS + EXAMPLE_PLUGINS if n not in names], **settings}
 
 
 @dataclass
@@ -85,8 +87,22 @@ def _publish(client: Client, params: types.PublishDiagnosticsParams) -> None:
     client.published.append(Published(params.uri, params.version, list(params.diagnostics)))
 
 
+def _command_or_code_action(obj: Any, _: type) -> types.Command | types.CodeAction:
+    # lsprotocol's own hook reads any object with a "command" key as a Command, so a
+    # CodeAction that carries a command would arrive mangled; the LSP rule is the type of "command".
+    if isinstance(obj.get("command"), str):
+        return default_converter().structure(obj, types.Command)
+    return default_converter().structure(obj, types.CodeAction)
+
+
+def _converter() -> Any:
+    converter = default_converter()
+    converter.register_structure_hook(Union[types.Command, types.CodeAction], _command_or_code_action)  # noqa: UP007 - the hook is keyed by this exact type
+    return converter
+
+
 def make_client() -> Client:
-    client = Client(converter_factory=default_converter)
+    client = Client(converter_factory=_converter)
     client.published = []
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
@@ -187,3 +203,36 @@ async def server_text(client: Client, uri: str) -> str:
     new_text = change.edits[0].new_text
     assert new_text.startswith("«") and new_text.endswith("»")
     return new_text[1:-1]
+
+
+def apply_workspace_edit(text: str, edit: types.WorkspaceEdit, uri: str, version: int) -> str:
+    """Apply ``edit`` to ``text`` the way a client would, with pygls' own document (an
+    implementation independent of the server's), refusing edits for another version."""
+    from pygls.workspace import TextDocument
+
+    assert edit.document_changes, "expected versioned documentChanges"
+    doc = TextDocument(uri, source=text, version=version)
+    for change in edit.document_changes:
+        assert isinstance(change, types.TextDocumentEdit)
+        assert change.text_document.uri == uri
+        assert change.text_document.version == version, "edit computed for another version"
+        # Apply from the end so earlier ranges stay valid.
+        for e in sorted(change.edits, key=lambda e: (e.range.start.line, e.range.start.character), reverse=True):
+            assert isinstance(e, types.TextEdit)
+            doc.apply_change(types.TextDocumentContentChangePartial(range=e.range, text=e.new_text))
+    return doc.source
+
+
+async def code_actions_at(client: Client, uri: str, range_: types.Range, only: list[str] | None = None) -> list[types.CodeAction]:
+    result = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=uri),
+            range=range_,
+            context=types.CodeActionContext(diagnostics=[], only=[types.CodeActionKind(k) for k in only] if only else None),
+        )
+    )
+    return [a for a in result or [] if isinstance(a, types.CodeAction)]
+
+
+def rng(l1: int, c1: int, l2: int, c2: int) -> types.Range:
+    return types.Range(start=types.Position(line=l1, character=c1), end=types.Position(line=l2, character=c2))
