@@ -44,6 +44,13 @@ CSL_TYPES = {
     "software": "article",
 }
 THESIS_GENRE = {"phdthesis": "PhD thesis", "mastersthesis": "Master's thesis"}
+# babel/biblatex language names -> BCP 47: styles title-case English titles only.
+LANGUAGES = {
+    "english": "en-US", "american": "en-US", "british": "en-GB", "french": "fr-FR", "german": "de-DE",
+    "ngerman": "de-DE", "spanish": "es-ES", "italian": "it-IT", "portuguese": "pt-PT", "brazil": "pt-BR",
+    "dutch": "nl-NL", "swedish": "sv-SE", "danish": "da-DK", "norwegian": "nb-NO", "finnish": "fi-FI",
+    "polish": "pl-PL", "russian": "ru-RU", "czech": "cs-CZ", "greek": "el-GR", "japanese": "ja-JP", "chinese": "zh-CN",
+}  # fmt: skip
 
 # CSL variable <- BibTeX fields, first present wins.
 SIMPLE_FIELDS: dict[str, tuple[str, ...]] = {
@@ -200,6 +207,13 @@ def to_csl(bib: BibFile, entry: BibEntry) -> dict[str, Any]:
     doi = bib.value(entry, "doi")
     if doi:
         item["DOI"] = _doi(latex_to_text(doi))
+    lang = bib.decoded(entry, "langid") or bib.decoded(entry, "language")
+    if lang:
+        code = LANGUAGES.get(lang.strip().lower())
+        if code is None and re.fullmatch(r"[a-z]{2}(?:-[A-Z]{2})?", lang.strip()):
+            code = lang.strip()
+        if code:
+            item["language"] = code
     url = bib.value(entry, "url")
     if url:
         item["URL"] = latex_to_text(url).replace(" ", "")

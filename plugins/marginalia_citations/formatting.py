@@ -22,6 +22,7 @@ from types import SimpleNamespace
 from typing import Any, Literal
 
 from citeproc import Citation, CitationItem, CitationStylesBibliography, CitationStylesStyle
+from citeproc import model as citeproc_model
 from citeproc.formatter import html as html_formatter
 from citeproc.formatter import plain as plain_formatter
 from citeproc.source.json import CiteProcJSON
@@ -47,6 +48,24 @@ OUTPUT_FORMATS: tuple[str, ...] = ("text", "markdown", "html", "latex")
 
 class StyleError(ValueError):
     """A style name or file that cannot be used; the message says why."""
+
+
+# --------------------------------------------------------------------------- a citeproc-py fix
+
+_original_last_page = citeproc_model.FormatNumber._format_last_page
+
+
+def _format_last_page(self: Any, first: str, last: str) -> str:
+    """CSL shortens a page range only when both ends have as many digits; citeproc-py
+    compares digit by digit regardless and prints 1-10 as "1–0" (MLA, Vancouver)."""
+    if len(first) != len(last):
+        return last
+    return str(_original_last_page(self, first, last))
+
+
+_format_last_page.marginalia_fix = True  # type: ignore[attr-defined]
+if not getattr(citeproc_model.FormatNumber._format_last_page, "marginalia_fix", False):
+    citeproc_model.FormatNumber._format_last_page = _format_last_page  # type: ignore[method-assign]
 
 
 # --------------------------------------------------------------------------- output formats
@@ -232,7 +251,7 @@ def join_references(refs: Iterable[str], fmt: str) -> str:
         body = "\n".join(f'  <div class="csl-entry">{r}</div>' for r in refs)
         return f'<div class="csl-bib-body">\n{body}\n</div>\n'
     if fmt == "latex":
-        body = "\n".join(f"\\item {r}" for r in refs)
+        body = "\n".join(f"\\item{{}} {r}" for r in refs)  # {}: a leading [1] is not an item label
         return "\\begin{itemize}\n" + body + "\n\\end{itemize}\n" if refs else ""
     return "".join(r + "\n\n" for r in refs)
 

@@ -1,0 +1,1 @@
+"""The CSL styles bundled with the citations plugin (licence: LICENSE.md here)."""
