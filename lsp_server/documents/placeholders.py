@@ -25,6 +25,8 @@ _GREEK_VOWEL = {"alpha", "epsilon", "varepsilon", "eta", "iota", "omicron", "ups
 _GREEK_CONSONANT = {"beta", "gamma", "delta", "zeta", "theta", "vartheta", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "sum", "prod", "partial", "nabla", "sqrt", "frac", "dfrac", "tfrac", "sin", "cos", "tan", "det", "dim", "sup", "ker"}
 # Font and decoration commands are transparent: \mathbf{x} reads as "x".
 _TRANSPARENT = {"mathbb", "mathcal", "mathrm", "mathbf", "mathit", "mathsf", "mathfrak", "mathtt", "boldsymbol", "bm", "hat", "bar", "tilde", "vec", "dot", "ddot", "widehat", "widetilde", "overline", "underline", "left", "right", "big", "Big", "bigl", "bigr", "text", "textrm", "textit", "textbf", "operatorname", "displaystyle", "mathop"}
+# Wrappers whose multi-letter argument is read as a word or abbreviation: \mathrm{Na}, \text{if}, \mathrm{KL}.
+_WORD_WRAPPERS = {"mathrm", "text", "textrm", "textit", "mathit", "operatorname", "mathsf", "textsf"}
 _SILENT_H = ("hour", "honest", "honor", "honour", "heir")
 _U_CONSONANT = re.compile(r"^(?:uni|use|usu|ut[ei]|ur[aeiou]|uk|eu|one\b|once\b|uran|ubiq)", re.IGNORECASE)
 _NUMBER_VOWEL = re.compile(r"^(?:8|11(?!\d{2}(?:\d{3})*\b)|18(?!\d{2}(?:\d{3})*\b)|8\d)")
@@ -69,6 +71,9 @@ def math_reading_starts_with_vowel(tex: str) -> bool:
                 pos += 2
                 continue
             name = m.group(1)
+            word = re.match(r"\\[A-Za-z]+\s*\{([A-Za-z]{2,})\}", s[pos:])
+            if name in _WORD_WRAPPERS and word:
+                return starts_with_vowel_sound(word.group(1))  # \mathrm{Na} reads "sodium", not "en-ay"
             if name in _TRANSPARENT:
                 pos += m.end()
                 continue
