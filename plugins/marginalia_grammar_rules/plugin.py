@@ -27,8 +27,12 @@ def check_text(chunk: Chunk, settings: GrammarRulesSettings | None = None, rules
     """Findings of ``rules`` on one chunk, in source offsets."""
     opts = RuleOptions(comma_after_ie_eg=(settings or GrammarRulesSettings()).comma_after_ie_eg)
     view = ChunkText(chunk)
+    if not view.looks_english:
+        return
     for rule in rules:
         for m in rule.check(view, opts):
+            if not view.source_contiguous(m.start, m.end):
+                continue
             start, end = chunk.to_source(m.start, m.end)
             yield Finding(
                 start,

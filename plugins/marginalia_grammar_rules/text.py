@@ -8,14 +8,21 @@ spacing: a space the parser inserted for a dropped macro is not the writer's).
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import cached_property
 
 from lsp_server.documents.model import Chunk, PieceKind
 
-# Words, contractions and hyphenated compounds; numbers separately.
-_TOKEN = re.compile(r"[^\W\d_](?:[\w'’-]*\w)?|\d+(?:[.,]\d+)*|\[\d+\]")
+# Words (with contractions and hyphens), numbers, and mixes like "4A" as one token.
+_TOKEN = re.compile(r"\w+(?:['’-]\w+)*|\[\d+\]")
+
+
+_ENGLISH = frozenset(["the", "of", "and", "to", "in", "is", "that", "for", "it", "with", "as", "on", "are", "be", "this", "by", "we", "an", "was", "not", "from", "or", "which", "can", "at"])
+_FOREIGN = frozenset(
+    ["le", "la", "les", "des", "du", "un", "une", "et", "est", "dans", "pour", "que", "qui", "sur", "par", "au", "aux", "ce", "il", "nous", "der", "die", "das", "und", "ist", "nicht", "ein", "eine", "mit", "von", "zu", "el", "los", "las", "y", "por", "con", "para", "una", "il", "lo", "gli", "della", "che", "non"]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +39,7 @@ class Token:
 
     @property
     def is_word(self) -> bool:
-        return self.placeholder is None and self.text[0].isalpha()
+        return self.placeholder is None and self.text.replace("'", "").replace("’", "").replace("-", "").isalpha()
 
 
 class ChunkText:
@@ -64,6 +71,27 @@ class ChunkText:
                 continue  # one placeholder, one token
             out.append(Token(m.start(), m.end(), m.group(), kind))
         return out
+
+    def source_contiguous(self, start: int, end: int) -> bool:
+        """True when ``text[start:end]`` covers no placeholder and no dropped markup: a finding
+        there never covers markup, and its fix never deletes a macro."""
+        pieces = [p for p in self.chunk.pieces if p.prose_start < end and p.prose_end > start]
+        if any(p.kind.is_placeholder for p in pieces):
+            return False
+        return all(a.src_end == b.src_start for a, b in itertools.pairwise(pieces))
+
+    @cached_property
+    def looks_english(self) -> bool:
+        """A cheap guard for chunks in another language inside an "English" document (a French
+        chapter without its preamble): more foreign than English function words."""
+        en = other = 0
+        for t in self.tokens:
+            low = t.lower
+            if low in _ENGLISH:
+                en += 1
+            elif low in _FOREIGN:
+                other += 1
+        return not (other > en and other >= 2)
 
     def token_index_at(self, offset: int) -> int | None:
         """Index of the token starting at ``offset`` (None if none starts there)."""

@@ -6,6 +6,7 @@ from marginalia_grammar_rules.rules import (
     a_an,
     affect_effect,
     could_of,
+    double_space,
     doubled_word,
     fewer_less,
     ie_eg,
@@ -33,6 +34,7 @@ ALL_RULES: tuple[Rule, ...] = tuple(
         could_of,
         ie_eg,
         punctuation_space,
+        double_space,
         sentence_case,
         repeated_punctuation,
     )

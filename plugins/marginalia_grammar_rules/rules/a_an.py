@@ -16,15 +16,15 @@ from lsp_server.documents.placeholders import starts_with_vowel_sound
 from marginalia_grammar_rules.rules.base import Match, Rule, RuleOptions, examples_beside, keep_case
 from marginalia_grammar_rules.text import ChunkText, Token
 
-# A vowel followed by a consonant inside an all-caps word makes it sayable as a word.
-_SAYABLE_ACRONYM = re.compile(r"^[A-Z]*[AEIOU][B-DF-HJ-NP-TV-Z]")
+# An all-caps word that opens like an English syllable may be said as a word (NASA, SHO, FAQ):
+# then "a" and "an" are both in use.  Unsayable ones (SVM, MRI, HTML) are spelt out.
+_SAYABLE_ACRONYM = re.compile(r"^(?:[B-DF-HJ-NP-TV-Z]|SH|CH|TH|PH|WH|ST|SP|SK|SC|SN|SM|SL|SW|PR|TR|BR|CR|DR|FR|GR|PL|BL|CL|FL|GL)[AEIOU]")
+# Letters whose names start with a vowel sound: "an F", "an M", "an X".
+_VOWEL_LETTER_NAMES = frozenset("aefhilmnorsx")
 _AMBIGUOUS = {"sql", "faq", "url", "hdr", "ui", "uri", "ubuntu", "unix", "historic", "historical", "herb", "one-off"}
-# Letters and words that "A" names rather than articles: "vitamin A", "Type A", "Appendix A".
-_NAMING = {"vitamin", "type", "class", "group", "part", "appendix", "section", "option", "plan", "grade", "point",
-           "letter", "model", "case", "step", "phase", "table", "figure", "fig", "set", "series", "item", "level", "panel"}
-# Words a "placeholder" reading cannot judge: citations and references are not said as their digits.
-_UNREADABLE = {PieceKind.CITATION, PieceKind.URL}
-_PLACEHOLDER_READING = {PieceKind.MATH, PieceKind.COMMAND, PieceKind.CODE, PieceKind.REFERENCE}
+# Placeholders whose reading is known: math and macros.  Code ("an `.editorconfig`"), references,
+# citations and URLs are not read aloud predictably, so they are not judged.
+_PLACEHOLDER_READING = {PieceKind.MATH, PieceKind.COMMAND}
 
 
 def _next_reading(text: ChunkText, i: int) -> Token | None:
@@ -42,15 +42,16 @@ def _next_reading(text: ChunkText, i: int) -> Token | None:
 def _vowel_sound(tok: Token) -> bool | None:
     """True/False for the reading of ``tok``; None when unsure."""
     if tok.placeholder is not None:
-        if tok.placeholder in _UNREADABLE:
-            return None
         return starts_with_vowel_sound(tok.text) if tok.placeholder in _PLACEHOLDER_READING else None
     word = tok.text
     if word.lower() in _AMBIGUOUS or word.lower().split("-")[0] in _AMBIGUOUS:
         return None
     head = re.match(r"[A-Za-z]+", word)
-    if head and head.group().isupper() and len(head.group()) > 1 and _SAYABLE_ACRONYM.match(head.group()):
-        return None
+    if head and head.group().isupper() and len(head.group()) > 1:
+        letters = head.group()
+        if _SAYABLE_ACRONYM.match(letters) or letters.startswith("U"):
+            return None  # "a NASA"/"an NASA"; "a UE" ("you-ee") but "an UNSC"?
+        return letters[0].lower() in _VOWEL_LETTER_NAMES  # spelt out: "an SVM", "an MRI", "a GPU"
     if head is None and not word[0].isdigit():
         return None
     return starts_with_vowel_sound(word)
@@ -62,8 +63,8 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
         low = tok.lower
         if low not in ("a", "an") or tok.placeholder is not None:
             continue
-        if tok.text == "A" and i > 0 and tokens[i - 1].lower in _NAMING:
-            continue
+        if tok.text == "A" and i > 0 and not text.text[tokens[i - 1].end : tok.start].strip():
+            continue  # a capital "A" inside a sentence is a label: "vitamin A", "Mau A", "Type A"
         after = text.text[tok.end : tok.end + 1]
         if after in (".", "-", ")", "'", "’"):
             continue  # "a.k.a.", "A-level", "(a)"

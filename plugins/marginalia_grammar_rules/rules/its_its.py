@@ -7,7 +7,7 @@ _APOS = "['’]"
 CONFUSIONS = [
     confusion(rf"\b(?P<bad>it{_APOS}s)\s+own\b", "its", "“{word} own”: the possessive is “its” (no apostrophe)."),
     confusion(
-        r"\b(?P<bad>its)\s+(?=(?:a|an|not|been|very|also|important|possible|clear|true|easy|hard|difficult|likely|worth|time|going|unclear|obvious|necessary|enough)\b)",
+        r"\b(?P<bad>its)\s+(?=(?:a|an|the|not|been|going|also)\b)",
         "it's",
         "“{word}” here means “it is” or “it has”: write “{fix}”.",
     ),

@@ -1,6 +1,6 @@
-"""Spaces around punctuation: none before , ; : . ! ?, one after it, and no
-double space between words.  Only spaces the writer typed count: a space the
-parser put in for dropped markup is not in the source."""
+"""Spaces around punctuation: none before , ; : . ! ? and one after it.  Only
+spaces the writer typed count: a space the parser put in for dropped markup is
+not in the source."""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from marginalia_grammar_rules.text import ChunkText
 _SPACE_BEFORE = re.compile(r"(?<=[A-Za-z\)\]])(?P<bad>[ \t]+)(?P<p>[,;:!?]|\.(?!\.))(?=\s|$)")
 # "word.Next", "word,next": two letters, punctuation, a word (not "e.g.", "U.S.", "node.js").
 _MISSING_AFTER = re.compile(r"(?<![.\w])(?P<w>[A-Za-z]{2,})(?P<p>[,;]|[.!?](?=[A-Z][a-z]))(?P<n>[A-Za-z]{2,})")
-_DOUBLE = re.compile(r"(?<=[A-Za-z,;])(?P<bad>  +)(?=[A-Za-z(])")
 
 
 def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
@@ -26,9 +25,6 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
         at = m.end("p")
         if text.typed(m.start("w"), m.end("n")) and not _looks_like_code(s, m.start("w"), m.end("n")):
             yield Match(m.start("p"), at, f"Put a space after “{m.group('p')}”.", (m.group("p") + " ",))
-    for m in _DOUBLE.finditer(s):
-        if text.typed(m.start("bad"), m.end("bad")):
-            yield Match(m.start("bad"), m.end("bad"), "Two spaces between words.", (" ",))
 
 
 def _looks_like_code(s: str, start: int, end: int) -> bool:

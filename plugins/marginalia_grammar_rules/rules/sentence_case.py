@@ -21,12 +21,19 @@ _ABBREVIATIONS = {
     "thm", "lem", "def", "prop", "cor", "alg", "app", "seq", "incl", "w.r.t", "wrt", "st", "op", "cit", "ibid", "jr",
     "sr", "inc", "ltd", "co", "dept", "univ", "est", "min", "max", "avg", "std", "var", "e.v", "a.k.a", "n.b", "p.s",
     "u.s", "u.k", "ph.d", "b.sc", "m.sc", "a.m", "p.m", "ex", "esp", "excl", "lit", "abbr", "num", "nr", "art", "para",
-    "sect", "fn", "n", "v", "cp", "e", "i",
+    "sect", "fn", "n", "v", "sp", "spp", "ssp", "subsp", "gen", "et", "cp", "e", "i",
 }
 # End of sentence, closing quotes or brackets, then space, then a lower-case word.
 _START = re.compile(r"(?P<end>[.!?])[\"'”’)\]]*[ \t]*(?:\r?\n[ \t]*)?[ \t]*(?P<word>[a-z][\w'’-]*)")
 _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _DOTTED = re.compile(r"\.\w")
+_WORDS = re.compile(r"[^\W\d_]+")
+_END = re.compile(r"[.!?]")
+
+
+def _sentence_end(s: str, pos: int) -> int:
+    m = _END.search(s, pos)
+    return m.start() if m else len(s)
 
 
 def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
@@ -47,8 +54,10 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
             continue  # "step 3. then": a numbered list written inline
         word = m.group("word")
         follow = s[m.end("word") : m.end("word") + 2]
-        if any(c.isupper() or c.isdigit() or c == "_" for c in word[1:]) or follow[:1] in ("(", "_", "/") or _DOTTED.match(follow):
+        if any(c.isupper() or c.isdigit() or c == "_" for c in word[1:]) or follow[:1] in ("(", "_", "/", ":") or _DOTTED.match(follow):
             continue  # iOS, x86, npm_config, foo(), node.js
+        if "-" in word or len(_WORDS.findall(s, m.end("word"), _sentence_end(s, m.end("word")))) < 2:
+            continue  # "max-len", or a fragment like a table cell "(sel. sc.)": not a sentence
         yield Match(m.start("word"), m.start("word") + 1, f"A sentence starts with a capital: “{word.capitalize()}”.", (word[0].upper(),))
 
 
