@@ -386,7 +386,7 @@ class _Parser:
                 elif c == "}":
                     self.note(s, pos, "unmatched '}'")
                 elif c == "~":
-                    self.w.put(" ", s, pos)
+                    self.w.space(s, pos)
                 elif c == "`":
                     self.w.put("\u201c" if tok == "``" else "\u2018", s, pos)
                 elif c == "'":
@@ -741,6 +741,8 @@ class _Parser:
                 close = self.bracket(q, end)
                 if close is not None:
                     self.parse(q + 1, close - 1)
+                    if self.w.parts and self.w.parts[-1][-1:].isalnum():
+                        self.w.put(":", close - 1, close)  # a description label reads "Term: text"
                     self.w.space(close - 1, close)
                     return close
             return after
@@ -817,6 +819,8 @@ class _Parser:
         content = False
         for letter, a, b in args:
             if letter == "m" and a < b:
+                if content:
+                    self.w.space(a, a)  # separate arguments: "\\foo{a}{b}" is not "ab"
                 content = True
                 self.parse(a, b)
         if not content and self.in_sentence(s, after, end):
@@ -838,12 +842,18 @@ class _Parser:
         """A macro the document defines itself (see :class:`MacroReader`)."""
         reading = self.macros.reading(name)
         args, after = self.read_args(reading.signature, pos, end)
-        mandatory = 0
-        for letter, a, b in args:
-            if letter == "m":
-                mandatory += 1
-                if mandatory in reading.text_args:
-                    self.parse(a, b)
+        spans = [(a, b) for letter, a, b in args if letter == "m"]
+        for index, role in reading.text_args:
+            if index > len(spans):
+                continue
+            a, b = spans[index - 1]
+            if role == "heading":
+                self.end_chunk()
+            if role:
+                self.side_chunk(role, a, b)
+            else:
+                self.w.space(a, a)  # "\practice{1a}{Save data}" reads "Save data 1a", not "1aSave"
+                self.parse(a, b)
         if reading.prose:
             self.w.put(reading.prose, s, after, PieceKind.COMMAND)
         return after

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from lsp_server.documents.latex_commands import Command
+from lsp_server.documents.latex_commands import COMMANDS, Act, Command
 from lsp_server.documents.latex_scan import MacroDef
 
 _KEY_CONTEXT = re.compile(
@@ -32,7 +32,9 @@ _MAX_PLACEHOLDER = 80
 @dataclass(frozen=True, slots=True)
 class MacroReading:
     signature: str  # argument signature for the parser ("o" then one "m" per mandatory argument)
-    text_args: frozenset[int]  # 1-based mandatory arguments checked as prose
+    # 1-based mandatory arguments checked as prose, in the order the body uses them, each with
+    # the chunk role it goes to ("" inline; "heading" for \\section{#1}...).
+    text_args: tuple[tuple[int, str], ...]
     prose: str  # what the macro itself reads as ("" for nothing)
 
 
@@ -60,7 +62,7 @@ class MacroReader:
             return known
         d = self.definitions[name]
         if name in self._active:  # a macro that expands to itself
-            return MacroReading("", frozenset(), "")
+            return MacroReading("", (), "")
         self._active.add(name)
         try:
             reading = self._work_out(d)
@@ -72,7 +74,12 @@ class MacroReader:
     def _work_out(self, d: MacroDef) -> MacroReading:
         first = 2 if d.optional else 1
         mandatory = max(0, d.nargs - (1 if d.optional else 0))
-        text_args = frozenset(k - first + 1 for k in range(first, first + mandatory) if self._is_text_argument(d.body, k))
+        uses: list[tuple[int, int, str]] = []
+        for k in range(first, first + mandatory):
+            use = self._text_use(d.body, k)
+            if use is not None:
+                uses.append((use[0], k - first + 1, use[1]))
+        text_args = tuple((index, role) for _, index, role in sorted(uses))
         signature = ("o" if d.optional else "") + "m" * mandatory
         prose = ""
         if not text_args:
@@ -85,15 +92,25 @@ class MacroReader:
         return MacroReading(signature, text_args, prose)
 
 
-    def _is_text_argument(self, body: str, k: int) -> bool:
+    def _text_use(self, body: str, k: int) -> tuple[int, str] | None:
+        """Where ``#k`` is first used as text in ``body``, and the chunk role it lands in."""
         for m in re.finditer(rf"#{k}(?!\d)", body):
             if _KEY_CONTEXT.search(body, 0, m.start()):
                 continue
-            # Passed on to another macro of the document: text if that one checks it.
             outer = _MACRO_ARGUMENT.search(body, 0, m.start())
-            if outer is not None and outer.group(1) in self.definitions:
-                index = outer.group(2).count("{") + 1
-                if index not in self.reading(outer.group(1)).text_args:
-                    continue
-            return True
-        return False
+            role = ""
+            if outer is not None:
+                name = outer.group(1)
+                if name in self.definitions:
+                    # Passed on to another macro of the document: text if that one checks it.
+                    index = outer.group(2).count("{") + 1
+                    passed = dict(self.reading(name).text_args)
+                    if index not in passed:
+                        continue
+                    role = passed[index]
+                else:
+                    builtin = COMMANDS.get(name)
+                    if builtin is not None and builtin.act in (Act.HEADING, Act.SIDE):
+                        role = builtin.text
+            return m.start(), role
+        return None
