@@ -33,7 +33,7 @@ _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 def manuscripts(corpus: Path) -> list[Path]:
     out = []
     for p in sorted(corpus.rglob("*")):
-        if p.suffix.lower() in PROSE_SUFFIXES and p.is_file() and "bib-messy" not in p.parts and p.parent != corpus:
+        if p.suffix.lower() in PROSE_SUFFIXES and p.is_file() and "bib-messy" not in p.parts and p != corpus / "README.md":
             out.append(p)
     return out
 
@@ -57,7 +57,7 @@ def main(argv: list[str]) -> int:
     for path in manuscripts(Path(args.corpus)):
         text = path.read_text(encoding="utf-8", errors="replace")
         lang_id = language_for_path(path) or "plaintext"
-        doc = engine.parse(text, lang_id, uri=path.as_uri())
+        doc = engine.parse(text, lang_id, uri=path.resolve().as_uri())
         result = engine.check(doc)
         words += sum(len(_WORD.findall(c.text)) for c in doc.chunks)
         if result.language.lower().startswith("en"):

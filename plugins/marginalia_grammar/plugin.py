@@ -108,6 +108,8 @@ class LanguageToolPlugin(Plugin):
         ps, pe = omap.span_to_prose(offset, length)
         if not 0 <= ps <= pe <= len(chunk.text):
             return None
+        if any(p.prose_start < pe and p.prose_end > ps for p in chunk.placeholders()):
+            return None  # LanguageTool judged the reading of markup ("$x$ $x$", a citation): not the writer's prose
         if is_speller and chunk.text[ps:pe] in ctx.dictionary:
             return None
         sentence = str(m.get("sentence", ""))
