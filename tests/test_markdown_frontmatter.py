@@ -89,7 +89,11 @@ def test_bad_lang_is_a_note() -> None:
 
 @pytest.mark.parametrize(
     ("yaml_value", "expected"),
-    [("refs.bib", ["refs.bib"]), ("[a.bib, b.bib]", ["a.bib", "b.bib"]), ("\n  - one.bib\n  - two.bib", ["one.bib", "two.bib"])],
+    [
+        ("refs.bib", ["refs.bib"]),
+        ("[a.bib, b.bib]", ["a.bib", "b.bib"]),
+        ("\n  - one.bib\n  - two.bib", ["one.bib", "two.bib"]),
+    ],
 )
 def test_bibliography_string_or_list(yaml_value: str, expected: list[str]) -> None:
     doc = parse(f"---\nbibliography: {yaml_value}\n---\nText.\n")

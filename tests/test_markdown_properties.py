@@ -109,7 +109,15 @@ def test_mutated_corpus_paragraphs_keep_the_contract(corpus_dir: Path, data: st.
 def test_pathological_nesting_and_unclosed_delimiters_stay_fast() -> None:
     import time
 
-    cases = ["[" * 5000 + "x", "$a " * 5000, "`" * 3001 + "x", "<!--" * 3000, "*_" * 5000, "[x](" * 3000, "> " * 2000 + "q"]
+    cases = [
+        "[" * 5000 + "x",
+        "$a " * 5000,
+        "`" * 3001 + "x",
+        "<!--" * 3000,
+        "*_" * 5000,
+        "[x](" * 3000,
+        "> " * 2000 + "q",
+    ]
     for source in cases:
         began = time.perf_counter()
         check(source)
