@@ -73,8 +73,7 @@ def iter_words(text: str) -> Iterator[Word]:
     for tok in _TOKEN.finditer(text):
         raw = tok.group()
         lead = len(raw) - len(raw.lstrip(_LEADING))
-        core = raw[lead:].rstrip(_TRAILING)
-        core = _PLURAL_SUFFIX.sub("", core)
+        core = _PLURAL_SUFFIX.sub("", raw[lead:].rstrip(".,;:!?…")).rstrip(_TRAILING)
         if not core or _is_path_or_code(core):
             continue
         base = tok.start() + lead
