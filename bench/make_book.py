@@ -56,7 +56,14 @@ def build(corpus: Path, min_words: int) -> str:
         preamble, body = _split((corpus / rel).read_text(encoding="utf-8"))
         definitions.extend(line for line in _DEFINITION_LINE.findall(preamble) if line.count("{") == line.count("}"))
         bodies.append((Path(rel).stem, body))
-    parts = ["\\documentclass{book}", "\\usepackage[british]{babel}", "\\usepackage{amsmath}", *definitions, "\\begin{document}", ""]
+    parts = [
+        "\\documentclass{book}",
+        "\\usepackage[british]{babel}",
+        "\\usepackage{amsmath}",
+        *definitions,
+        "\\begin{document}",
+        "",
+    ]
     words = 0
     round_no = 0
     while words < min_words:

@@ -133,7 +133,8 @@ def test_nocite_is_dropped() -> None:
 
 
 @pytest.mark.parametrize(
-    "markup", ["\\ref{x}", "\\eqref{x}", "\\cref{x}", "\\Cref{x}", "\\autoref{x}", "\\pageref{x}", "\\nameref{x}", "\\ref*{x}"]
+    "markup",
+    ["\\ref{x}", "\\eqref{x}", "\\cref{x}", "\\Cref{x}", "\\autoref{x}", "\\pageref{x}", "\\nameref{x}", "\\ref*{x}"],
 )
 def test_references_become_reference_placeholders(markup: str) -> None:
     doc = parse(f"See Section~{markup} for more.")
@@ -147,13 +148,22 @@ def test_url_is_a_placeholder_and_href_text_is_checked() -> None:
     assert doc.chunks[0].text == "Visit URL or our nice site today."
     assert source_of(doc, "URL") == "\\url{https://x.org/a%20b#c}"
     assert source_of(doc, "nice") == "nice"
-    href_text = next(p for p in doc.chunks[0].pieces if doc.chunks[0].text[p.prose_start : p.prose_end] == "our nice site")
+    href_text = next(
+        p for p in doc.chunks[0].pieces if doc.chunks[0].text[p.prose_start : p.prose_end] == "our nice site"
+    )
     assert href_text.kind is PieceKind.TEXT
 
 
 @pytest.mark.parametrize(
     ("markup", "reading"),
-    [("\\verb|if x|", "X"), ("\\verb+for_each+", "Y"), ("\\verb*|a b|", "X"), ("\\texttt{import os}", "X"), ("\\lstinline|x = 1|", "X"), ("\\texttt{make}", "Y")],
+    [
+        ("\\verb|if x|", "X"),
+        ("\\verb+for_each+", "Y"),
+        ("\\verb*|a b|", "X"),
+        ("\\texttt{import os}", "X"),
+        ("\\lstinline|x = 1|", "X"),
+        ("\\texttt{make}", "Y"),
+    ],
 )
 def test_inline_code_is_a_code_placeholder_read_like_its_content(markup: str, reading: str) -> None:
     doc = parse(f"Use {markup} there.")
@@ -248,17 +258,32 @@ def test_text_command_arguments_are_checked_in_place(cmd: str) -> None:
 
 @pytest.mark.parametrize(
     "heading",
-    ["\\section{Results}", "\\section*{Results}", "\\section[Short]{Results}", "\\subsection{Results}", "\\chapter{Results}", "\\paragraph{Results}", "\\subsubsection*{Results}"],
+    [
+        "\\section{Results}",
+        "\\section*{Results}",
+        "\\section[Short]{Results}",
+        "\\subsection{Results}",
+        "\\chapter{Results}",
+        "\\paragraph{Results}",
+        "\\subsubsection*{Results}",
+    ],
 )
 def test_sectioning_becomes_its_own_heading_chunk(heading: str) -> None:
     doc = parse(f"Before text\n{heading}\nAfter text.")
-    assert [(c.role, c.text) for c in doc.chunks] == [("paragraph", "Before text"), ("heading", "Results"), ("paragraph", "After text.")]
+    assert [(c.role, c.text) for c in doc.chunks] == [
+        ("paragraph", "Before text"),
+        ("heading", "Results"),
+        ("paragraph", "After text."),
+    ]
     assert source_of(doc, "Results") == "Results"
 
 
 def test_footnote_is_its_own_chunk_and_the_sentence_continues() -> None:
     doc = parse("The claim\\footnote{See the appendix.} holds.")
-    assert [(c.role, c.text) for c in doc.chunks] == [("paragraph", "The claim holds."), ("footnote", "See the appendix.")]
+    assert [(c.role, c.text) for c in doc.chunks] == [
+        ("paragraph", "The claim holds."),
+        ("footnote", "See the appendix."),
+    ]
 
 
 def test_caption_is_its_own_chunk() -> None:
@@ -277,7 +302,13 @@ def test_items_are_chunks_and_labels_are_read() -> None:
 
 
 def test_paragraph_ends_at_blank_line_par_and_list_boundaries() -> None:
-    assert prose("One.\n\nTwo.\\par Three.\n\\begin{enumerate}\\item Four.\\end{enumerate}Five.") == ["One.", "Two.", "Three.", "Four.", "Five."]
+    assert prose("One.\n\nTwo.\\par Three.\n\\begin{enumerate}\\item Four.\\end{enumerate}Five.") == [
+        "One.",
+        "Two.",
+        "Three.",
+        "Four.",
+        "Five.",
+    ]
 
 
 def test_unknown_commands_are_dropped_but_their_text_arguments_are_checked() -> None:
@@ -325,7 +356,7 @@ def test_accents_become_characters(markup: str, text: str) -> None:
 
 
 def test_letter_commands_join_their_word() -> None:
-    assert one("Stra\\ss e, \\ae ther, \\o re, \\AA ngstr\\\"om") == "Straße, æther, øre, Ångström"
+    assert one('Stra\\ss e, \\ae ther, \\o re, \\AA ngstr\\"om') == "Straße, æther, øre, Ångström"
 
 
 @pytest.mark.parametrize(

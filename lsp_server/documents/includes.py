@@ -20,7 +20,9 @@ MAX_BYTES = 16 * 1024 * 1024
 _TEX_ROOT = re.compile(r"^\s*%\s*!\s*TeX\s+root\s*=\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _MAGIC_LINES = 40
 # Simple path macros: \renewcommand\chapterpath{Main/Intro} then \input{\chapterpath/intro}.
-_PATH_MACRO = re.compile(r"\\(?:(?:re)?newcommand\*?|providecommand\*?|[gex]?def)\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*\{([^{}\\%\r\n]*)\}")
+_PATH_MACRO = re.compile(
+    r"\\(?:(?:re)?newcommand\*?|providecommand\*?|[gex]?def)\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*\{([^{}\\%\r\n]*)\}"
+)
 _MACRO_USE = re.compile(r"\\([A-Za-z@]+)(?:\{\})?")
 
 
@@ -92,7 +94,9 @@ def included_files(root: Path, workspace: Path) -> tuple[list[Path], list[Includ
             problems.append(IncludeProblem(path, 0, "cannot read this file"))
             return
         reading.append(path)
-        events: list[tuple[int, str, str]] = [(m.start(), "", m.group(1) + "\0" + m.group(2)) for m in _PATH_MACRO.finditer(text)]
+        events: list[tuple[int, str, str]] = [
+            (m.start(), "", m.group(1) + "\0" + m.group(2)) for m in _PATH_MACRO.finditer(text)
+        ]
         events += [(start, command, target) for command, target, start, _end in includes(text)]
         for start, command, target in sorted(events):
             if not command:
@@ -113,7 +117,9 @@ def included_files(root: Path, workspace: Path) -> tuple[list[Path], list[Includ
                 where = "points outside the workspace; not followed" if cands and not inside else "file not found"
                 problems.append(IncludeProblem(path, line, f"{shown}: {where}"))
             elif found in reading:
-                problems.append(IncludeProblem(path, line, f"{shown}: includes a file that is already being read (cycle)"))
+                problems.append(
+                    IncludeProblem(path, line, f"{shown}: includes a file that is already being read (cycle)")
+                )
             elif found not in seen:
                 visit(found)
         reading.pop()

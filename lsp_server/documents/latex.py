@@ -83,11 +83,24 @@ _END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
 
 # Argument signatures of definition commands (the name is one token or a group).
 _DEFINITION_ARGS = {
-    "newcommand": "sMooM", "renewcommand": "sMooM", "providecommand": "sMooM", "DeclareRobustCommand": "sMooM",
-    "newenvironment": "sMooMM", "renewenvironment": "sMooMM", "newtheorem": "sMoMo", "DeclareMathOperator": "sMM",
-    "newcolumntype": "MoM", "NewDocumentCommand": "MMM", "RenewDocumentCommand": "MMM", "ProvideDocumentCommand": "MMM",
-    "DeclareDocumentCommand": "MMM", "NewDocumentEnvironment": "MMMM", "newacronym": "oMMM", "newglossaryentry": "MM",
-    "DeclareAcronym": "MM", "acrodef": "MoM",
+    "newcommand": "sMooM",
+    "renewcommand": "sMooM",
+    "providecommand": "sMooM",
+    "DeclareRobustCommand": "sMooM",
+    "newenvironment": "sMooMM",
+    "renewenvironment": "sMooMM",
+    "newtheorem": "sMoMo",
+    "DeclareMathOperator": "sMM",
+    "newcolumntype": "MoM",
+    "NewDocumentCommand": "MMM",
+    "RenewDocumentCommand": "MMM",
+    "ProvideDocumentCommand": "MMM",
+    "DeclareDocumentCommand": "MMM",
+    "NewDocumentEnvironment": "MMMM",
+    "newacronym": "oMMM",
+    "newglossaryentry": "MM",
+    "DeclareAcronym": "MM",
+    "acrodef": "MoM",
 }
 _TWO_ARG_INCLUDES = frozenset({"import", "subimport", "inputfrom", "subinputfrom", "includefrom", "subincludefrom"})
 _BOUNDARY_ENVS = frozenset({Env.LIST, Env.FLOAT, Env.TABLE, Env.BLOCK})
@@ -180,7 +193,8 @@ class _Writer:
             pieces.pop()
         text = text[:keep]
         frozen = tuple(Piece(p[0], p[1], p[2], p[3], p[4]) for p in pieces)  # type: ignore[arg-type]
-        src_start = frozen[0].src_start
+        # Pieces follow the prose; a macro can read its arguments out of source order.
+        src_start = min(p.src_start for p in frozen)
         src_end = max(p.src_end for p in frozen)
         return Chunk(text, frozen, src_start, src_end, chunk_key(self.src[src_start:src_end], self.role), self.role)
 
@@ -195,7 +209,9 @@ class _Block:
 def _shift(chunk: Chunk, delta: int) -> Chunk:
     if delta == 0:
         return chunk
-    pieces = tuple(Piece(p.prose_start, p.prose_end, p.src_start + delta, p.src_end + delta, p.kind) for p in chunk.pieces)
+    pieces = tuple(
+        Piece(p.prose_start, p.prose_end, p.src_start + delta, p.src_end + delta, p.kind) for p in chunk.pieces
+    )
     return Chunk(chunk.text, pieces, chunk.src_start + delta, chunk.src_end + delta, chunk.key, chunk.role)
 
 
@@ -991,7 +1007,11 @@ def parse_latex(
     macros = MacroReader(latex_scan.definitions(source))
     macros.render = lambda body: _render(body, commands, environments, macros)
     start, end = _body_span(source)
-    fingerprint = (tuple(sorted(commands.items(), key=lambda kv: kv[0])), tuple(sorted(environments)), macros.fingerprint)
+    fingerprint = (
+        tuple(sorted(commands.items(), key=lambda kv: kv[0])),
+        tuple(sorted(environments)),
+        macros.fingerprint,
+    )
     block_cache = _cache_for(uri, fingerprint) if cache and uri else None
     parser = _Parser(source, commands, environments, macros, block_cache)
     if block_cache is not None:

@@ -179,15 +179,26 @@ COMMANDS.update(
     _table(
         Act.IGNORE,
         "o",
-        "printbibliography linebreak pagebreak footnotemark toprule midrule bottomrule newline@ "
-        "addlinespace",
+        "printbibliography linebreak pagebreak footnotemark toprule midrule bottomrule newline@ addlinespace",
     )
 )
 COMMANDS.pop("newline@", None)
-COMMANDS.update(_table(Act.IGNORE, "oM", "usepackage RequirePackage documentclass color setmainfont setsansfont setmonofont fontspec addbibresource setcounter@ cmidrule"))
+COMMANDS.update(
+    _table(
+        Act.IGNORE,
+        "oM",
+        "usepackage RequirePackage documentclass color setmainfont setsansfont setmonofont fontspec addbibresource setcounter@ cmidrule",
+    )
+)
 COMMANDS.pop("setcounter@", None)
 COMMANDS.update(_table(Act.IGNORE, "sM", "vspace hspace"))
-COMMANDS.update(_table(Act.IGNORE, "MM", "setlength addtolength setcounter addtocounter markboth settowidth fontsize altaffiltext newlength@"))
+COMMANDS.update(
+    _table(
+        Act.IGNORE,
+        "MM",
+        "setlength addtolength setcounter addtocounter markboth settowidth fontsize altaffiltext newlength@",
+    )
+)
 COMMANDS.update(_table(Act.IGNORE, "MMM", "definecolor"))
 COMMANDS.update(_table(Act.IGNORE, "oMM", "nomenclature"))
 COMMANDS.update(_table(Act.IGNORE, "oM", "author"))
@@ -205,7 +216,9 @@ COMMANDS.update(
         "newacronym newglossaryentry DeclareAcronym acrodef",
     )
 )
-COMMANDS.update(_table(Act.INCLUDE, "", "input include subfile import subimport inputfrom subinputfrom includefrom subincludefrom"))
+COMMANDS.update(
+    _table(Act.INCLUDE, "", "input include subfile import subimport inputfrom subinputfrom includefrom subincludefrom")
+)
 COMMANDS.update(_table(Act.SPACE, "", "quad qquad enspace enskip thinspace nobreakspace space newline hskip@ hfilll@"))
 for _name in ("hskip@", "hfilll@"):
     COMMANDS.pop(_name, None)
@@ -216,35 +229,118 @@ COMMANDS["og"] = Command("", Act.OPEN_QUOTE, "«\u00a0")
 COMMANDS["fg"] = Command("", Act.CLOSE_QUOTE, "\u00a0»")
 
 _SYMBOLS = {
-    "ldots": "…", "dots": "…", "textellipsis": "…", "ss": "ß", "SS": "SS", "ae": "æ", "AE": "Æ",
-    "oe": "œ", "OE": "Œ", "o": "ø", "O": "Ø", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı",
-    "j": "ȷ", "dh": "ð", "DH": "Ð", "th": "þ", "TH": "Þ", "ng": "ŋ", "NG": "Ŋ", "S": "§", "P": "¶",
-    "dag": "†", "ddag": "‡", "copyright": "©", "textcopyright": "©", "textregistered": "®",
-    "texttrademark": "™", "pounds": "£", "textsterling": "£", "euro": "€", "texteuro": "€",
-    "textdegree": "°", "degree": "°", "textbackslash": "\\", "textasciitilde": "~",
-    "textunderscore": "_", "textbar": "|", "textless": "<", "textgreater": ">",
-    "textquotedblleft": "\u201c", "textquotedblright": "\u201d", "textquoteleft": "\u2018",
-    "textquoteright": "\u2019", "textendash": "–", "textemdash": "—", "textbullet": "•",
-    "guillemotleft": "«", "guillemotright": "»", "guillemetleft": "«", "guillemetright": "»",
-    "slash": "/", "textasciicircum": "^", "textperiodcentered": "·", "textpercent": "%",
-    "textdollar": "$", "textsection": "§", "textparagraph": "¶", "textdagger": "†",
-    "textdaggerdbl": "‡", "textmu": "µ", "textonehalf": "½", "texttimes": "×", "textminus": "−",
-    "nobreakdash": "", "textquotesingle": "'", "textquotedbl": '"', "textexclamdown": "¡",
-    "textquestiondown": "¿", "lq": "\u2018", "rq": "\u2019",
+    "ldots": "…",
+    "dots": "…",
+    "textellipsis": "…",
+    "ss": "ß",
+    "SS": "SS",
+    "ae": "æ",
+    "AE": "Æ",
+    "oe": "œ",
+    "OE": "Œ",
+    "o": "ø",
+    "O": "Ø",
+    "aa": "å",
+    "AA": "Å",
+    "l": "ł",
+    "L": "Ł",
+    "i": "ı",
+    "j": "ȷ",
+    "dh": "ð",
+    "DH": "Ð",
+    "th": "þ",
+    "TH": "Þ",
+    "ng": "ŋ",
+    "NG": "Ŋ",
+    "S": "§",
+    "P": "¶",
+    "dag": "†",
+    "ddag": "‡",
+    "copyright": "©",
+    "textcopyright": "©",
+    "textregistered": "®",
+    "texttrademark": "™",
+    "pounds": "£",
+    "textsterling": "£",
+    "euro": "€",
+    "texteuro": "€",
+    "textdegree": "°",
+    "degree": "°",
+    "textbackslash": "\\",
+    "textasciitilde": "~",
+    "textunderscore": "_",
+    "textbar": "|",
+    "textless": "<",
+    "textgreater": ">",
+    "textquotedblleft": "\u201c",
+    "textquotedblright": "\u201d",
+    "textquoteleft": "\u2018",
+    "textquoteright": "\u2019",
+    "textendash": "–",
+    "textemdash": "—",
+    "textbullet": "•",
+    "guillemotleft": "«",
+    "guillemotright": "»",
+    "guillemetleft": "«",
+    "guillemetright": "»",
+    "slash": "/",
+    "textasciicircum": "^",
+    "textperiodcentered": "·",
+    "textpercent": "%",
+    "textdollar": "$",
+    "textsection": "§",
+    "textparagraph": "¶",
+    "textdagger": "†",
+    "textdaggerdbl": "‡",
+    "textmu": "µ",
+    "textonehalf": "½",
+    "texttimes": "×",
+    "textminus": "−",
+    "nobreakdash": "",
+    "textquotesingle": "'",
+    "textquotedbl": '"',
+    "textexclamdown": "¡",
+    "textquestiondown": "¿",
+    "lq": "\u2018",
+    "rq": "\u2019",
 }
 COMMANDS.update({name: Command("", Act.SYMBOL, text) for name, text in _SYMBOLS.items()})
 _NAMES = {
-    "LaTeX": "LaTeX", "LaTeXe": "LaTeX2e", "TeX": "TeX", "XeLaTeX": "XeLaTeX", "XeTeX": "XeTeX",
-    "LuaLaTeX": "LuaLaTeX", "LuaTeX": "LuaTeX", "BibTeX": "BibTeX", "pdfLaTeX": "pdfLaTeX",
-    "pdfTeX": "pdfTeX", "ConTeXt": "ConTeXt", "BibLaTeX": "BibLaTeX", "AmS": "AMS", "AMSLaTeX": "AMS-LaTeX",
+    "LaTeX": "LaTeX",
+    "LaTeXe": "LaTeX2e",
+    "TeX": "TeX",
+    "XeLaTeX": "XeLaTeX",
+    "XeTeX": "XeTeX",
+    "LuaLaTeX": "LuaLaTeX",
+    "LuaTeX": "LuaTeX",
+    "BibTeX": "BibTeX",
+    "pdfLaTeX": "pdfLaTeX",
+    "pdfTeX": "pdfTeX",
+    "ConTeXt": "ConTeXt",
+    "BibLaTeX": "BibLaTeX",
+    "AmS": "AMS",
+    "AMSLaTeX": "AMS-LaTeX",
 }
 COMMANDS.update({name: Command("", Act.NAME, text) for name, text in _NAMES.items()})
 
 # Text-mode accents: the combining mark each one puts on its argument.
 ACCENT_MARKS = {
-    "'": "\u0301", "`": "\u0300", "^": "\u0302", '"': "\u0308", "~": "\u0303", "=": "\u0304",
-    ".": "\u0307", "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328",
-    "r": "\u030a", "d": "\u0323", "b": "\u0331", "t": "\u0361",
+    "'": "\u0301",
+    "`": "\u0300",
+    "^": "\u0302",
+    '"': "\u0308",
+    "~": "\u0303",
+    "=": "\u0304",
+    ".": "\u0307",
+    "u": "\u0306",
+    "v": "\u030c",
+    "H": "\u030b",
+    "c": "\u0327",
+    "k": "\u0328",
+    "r": "\u030a",
+    "d": "\u0323",
+    "b": "\u0331",
+    "t": "\u0361",
 }
 COMMANDS.update({name: Command("", Act.ACCENT, mark) for name, mark in ACCENT_MARKS.items() if name.isalpha()})
 
@@ -280,7 +376,9 @@ def _envs(kind: Env, args: str, names: str) -> dict[str, Environment]:
     return out
 
 
-_MATH_ENVS = "equation align gather multline eqnarray displaymath math flalign alignat dmath dgroup subequations@ IEEEeqnarray"
+_MATH_ENVS = (
+    "equation align gather multline eqnarray displaymath math flalign alignat dmath dgroup subequations@ IEEEeqnarray"
+)
 ENVIRONMENTS: dict[str, Environment] = {}
 for _n in _MATH_ENVS.split():
     if not _n.endswith("@"):
@@ -298,10 +396,18 @@ ENVIRONMENTS.update(
     )
 )
 ENVIRONMENTS.pop("thebibliography@", None)
-ENVIRONMENTS.update(_envs(Env.LIST, "o", "itemize enumerate description compactitem compactenum inparaenum asparaenum list@"))
+ENVIRONMENTS.update(
+    _envs(Env.LIST, "o", "itemize enumerate description compactitem compactenum inparaenum asparaenum list@")
+)
 ENVIRONMENTS.pop("list@", None)
 ENVIRONMENTS["thebibliography"] = Environment("M", Env.SKIP)
-ENVIRONMENTS.update(_envs(Env.FLOAT, "o", "figure figure* table table* SCfigure SCtable sidewaysfigure sidewaystable algorithm algorithm* listing"))
+ENVIRONMENTS.update(
+    _envs(
+        Env.FLOAT,
+        "o",
+        "figure figure* table table* SCfigure SCtable sidewaysfigure sidewaystable algorithm algorithm* listing",
+    )
+)
 ENVIRONMENTS["wrapfigure"] = Environment("oMoM", Env.FLOAT)
 ENVIRONMENTS["wraptable"] = Environment("oMoM", Env.FLOAT)
 ENVIRONMENTS["subfigure"] = Environment("oM", Env.FLOAT)

@@ -91,7 +91,6 @@ class MacroReader:
                 prose = word_placeholder(prose)
         return MacroReading(signature, text_args, prose)
 
-
     def _text_use(self, body: str, k: int) -> tuple[int, str] | None:
         """Where ``#k`` is first used as text in ``body``, and the chunk role it lands in."""
         for m in re.finditer(rf"#{k}(?!\d)", body):

@@ -33,7 +33,10 @@ def offset_map_problems(doc: ProseDocument) -> list[str]:
                 problems.append(f"{where}: piece {p} lies outside the source")
             if not chunk.src_start <= p.src_start <= p.src_end <= chunk.src_end:
                 problems.append(f"{where}: piece {p} lies outside its chunk's span")
-            if p.kind is PieceKind.TEXT and doc.source[p.src_start : p.src_end] != chunk.text[p.prose_start : p.prose_end]:
+            if (
+                p.kind is PieceKind.TEXT
+                and doc.source[p.src_start : p.src_end] != chunk.text[p.prose_start : p.prose_end]
+            ):
                 problems.append(f"{where}: verbatim piece {p} differs from its source")
     for a, b, message in doc.markup_notes:
         if not 0 <= a <= b <= n:

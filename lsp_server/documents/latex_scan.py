@@ -42,23 +42,90 @@ _BRACE_TOKEN = re.compile(r"[{}]|\\[{}%\\]|%[^\r\n]*")
 # -- language ------------------------------------------------------------------
 
 BABEL_TO_BCP47 = {
-    "english": "en-US", "american": "en-US", "usenglish": "en-US", "USenglish": "en-US",
-    "british": "en-GB", "UKenglish": "en-GB", "ukenglish": "en-GB", "australian": "en-AU",
-    "canadian": "en-CA", "newzealand": "en-NZ", "french": "fr", "francais": "fr", "frenchb": "fr",
-    "acadian": "fr-CA", "canadien": "fr-CA", "german": "de", "ngerman": "de", "austrian": "de-AT",
-    "naustrian": "de-AT", "swissgerman": "de-CH", "nswissgerman": "de-CH", "spanish": "es",
-    "italian": "it", "portuguese": "pt", "portuges": "pt", "brazil": "pt-BR", "brazilian": "pt-BR",
-    "dutch": "nl", "polish": "pl", "russian": "ru", "catalan": "ca", "swedish": "sv", "danish": "da",
-    "norsk": "nb", "norwegian": "nb", "nynorsk": "nn", "finnish": "fi", "greek": "el", "czech": "cs",
-    "slovak": "sk", "ukrainian": "uk", "japanese": "ja", "chinese": "zh", "turkish": "tr",
-    "romanian": "ro", "hungarian": "hu", "magyar": "hu", "galician": "gl", "esperanto": "eo",
-    "irish": "ga", "icelandic": "is", "estonian": "et", "lithuanian": "lt", "latvian": "lv",
-    "slovene": "sl", "slovenian": "sl", "croatian": "hr", "serbian": "sr", "bulgarian": "bg",
-    "hebrew": "he", "arabic": "ar", "persian": "fa", "hindi": "hi", "korean": "ko", "vietnamese": "vi",
-    "indonesian": "id", "malay": "ms", "basque": "eu", "welsh": "cy", "belarusian": "be",
-    "breton": "br", "occitan": "oc", "asturian": "ast", "latin": "la",
+    "english": "en-US",
+    "american": "en-US",
+    "usenglish": "en-US",
+    "USenglish": "en-US",
+    "british": "en-GB",
+    "UKenglish": "en-GB",
+    "ukenglish": "en-GB",
+    "australian": "en-AU",
+    "canadian": "en-CA",
+    "newzealand": "en-NZ",
+    "french": "fr",
+    "francais": "fr",
+    "frenchb": "fr",
+    "acadian": "fr-CA",
+    "canadien": "fr-CA",
+    "german": "de",
+    "ngerman": "de",
+    "austrian": "de-AT",
+    "naustrian": "de-AT",
+    "swissgerman": "de-CH",
+    "nswissgerman": "de-CH",
+    "spanish": "es",
+    "italian": "it",
+    "portuguese": "pt",
+    "portuges": "pt",
+    "brazil": "pt-BR",
+    "brazilian": "pt-BR",
+    "dutch": "nl",
+    "polish": "pl",
+    "russian": "ru",
+    "catalan": "ca",
+    "swedish": "sv",
+    "danish": "da",
+    "norsk": "nb",
+    "norwegian": "nb",
+    "nynorsk": "nn",
+    "finnish": "fi",
+    "greek": "el",
+    "czech": "cs",
+    "slovak": "sk",
+    "ukrainian": "uk",
+    "japanese": "ja",
+    "chinese": "zh",
+    "turkish": "tr",
+    "romanian": "ro",
+    "hungarian": "hu",
+    "magyar": "hu",
+    "galician": "gl",
+    "esperanto": "eo",
+    "irish": "ga",
+    "icelandic": "is",
+    "estonian": "et",
+    "lithuanian": "lt",
+    "latvian": "lv",
+    "slovene": "sl",
+    "slovenian": "sl",
+    "croatian": "hr",
+    "serbian": "sr",
+    "bulgarian": "bg",
+    "hebrew": "he",
+    "arabic": "ar",
+    "persian": "fa",
+    "hindi": "hi",
+    "korean": "ko",
+    "vietnamese": "vi",
+    "indonesian": "id",
+    "malay": "ms",
+    "basque": "eu",
+    "welsh": "cy",
+    "belarusian": "be",
+    "breton": "br",
+    "occitan": "oc",
+    "asturian": "ast",
+    "latin": "la",
 }
-_ENGLISH_VARIANTS = {"british": "en-GB", "uk": "en-GB", "american": "en-US", "us": "en-US", "australian": "en-AU", "canadian": "en-CA", "newzealand": "en-NZ"}
+_ENGLISH_VARIANTS = {
+    "british": "en-GB",
+    "uk": "en-GB",
+    "american": "en-US",
+    "us": "en-US",
+    "australian": "en-AU",
+    "canadian": "en-CA",
+    "newzealand": "en-NZ",
+}
 _GERMAN_VARIANTS = {"austrian": "de-AT", "swiss": "de-CH", "german": "de"}
 
 _USE_BABEL = re.compile(r"\\usepackage\s*(?:\[([^\]]*)\])?\s*\{\s*babel\s*\}")
@@ -109,7 +176,18 @@ def declared_language(source: str) -> str | None:
 # -- bibliographies and includes ---------------------------------------------
 
 _BIBLIOGRAPHY = re.compile(r"\\(bibliography|addbibresource|addglobalbib)\s*(?:\[[^\]]*\])?\s*\{([^{}]*)\}")
-INCLUDE_COMMANDS = ("input", "include", "subfile", "import", "subimport", "includeonly", "inputfrom", "subinputfrom", "includefrom", "subincludefrom")
+INCLUDE_COMMANDS = (
+    "input",
+    "include",
+    "subfile",
+    "import",
+    "subimport",
+    "includeonly",
+    "inputfrom",
+    "subinputfrom",
+    "includefrom",
+    "subincludefrom",
+)
 _INCLUDE = re.compile(
     r"\\(input|include|subfile|includeonly|import|subimport|inputfrom|subinputfrom|includefrom|subincludefrom)(?![A-Za-z@])\*?"
     r"[ \t]*(?:\{([^{}]*)\}(?:[ \t]*\{([^{}]*)\})?|([^\s{}\\%]+))"
@@ -169,9 +247,7 @@ class MacroDef:
     optional: bool = False
 
 
-_NEWCOMMAND = re.compile(
-    r"\\(?:re)?newcommand\*?|\\providecommand\*?|\\DeclareRobustCommand\*?"
-)
+_NEWCOMMAND = re.compile(r"\\(?:re)?newcommand\*?|\\providecommand\*?|\\DeclareRobustCommand\*?")
 _NEWCOMMAND_TAIL = re.compile(
     r"\s*(?:\{\s*\\([A-Za-z@]+)\s*\}|\\([A-Za-z@]+))\s*(?:\[\s*(\d)\s*\])?\s*(\[[^\]]*\])?\s*(?=\{)"
 )
