@@ -115,7 +115,8 @@ def unprotected_capitals(title: str) -> list[tuple[int, int, str]]:
     if not words and title.strip():
         return []
     later = [w for w in words if not w[3] and len(w[2]) > 1]
-    capitalised = [w for w in later if w[2][0].isupper()]
+    # Acronyms say nothing about the title's style; Capitalised words do.
+    capitalised = [w for w in later if w[2][0].isupper() and not any(c.isupper() for c in w[2][1:])]
     sentence_case = len(later) >= 3 and len(capitalised) * 3 <= len(later)
     out = []
     for start, end, word, first in words:
