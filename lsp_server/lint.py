@@ -22,11 +22,12 @@ from pathlib import Path
 from typing import IO, Any
 
 from lsp_server.config import deep_merge
+from lsp_server.documents.model import ProseDocument
 from lsp_server.engine import Engine
 from lsp_server.lint_files import Collection, Target, expand_paths, find_root, follow_includes
 from lsp_server.output import display_path
 from lsp_server.output.positions import LineIndex, Position
-from lsp_server.plugin import LoadedPlugins, Severity, discover
+from lsp_server.plugin import Finding, LoadedPlugins, Severity, discover
 
 # With fewer files than this, starting processes costs more than it saves.
 PARALLEL_THRESHOLD = 16
@@ -165,7 +166,26 @@ def read_source(path: Path) -> tuple[str | None, str | None]:
         )
 
 
-def lint_target(engine: Engine, target: Target, suggestions: bool = True) -> FileReport:
+# (plugin, rule, covered text, language, data) -> replacements.  Lazy suggestions cost
+# tens of milliseconds each (spelling) and the same word recurs all through a book,
+# so a run asks once per distinct finding; a fix that depends on more than these
+# would have to put it in ``Finding.data``.
+ReplacementCache = dict[tuple[str, str, str, str, str], tuple[str, ...]]
+
+
+def _replacements(engine: Engine, doc: ProseDocument, f: Finding, language: str, cache: ReplacementCache) -> tuple[str, ...]:
+    if f.replacements:
+        return tuple(f.replacements)
+    key = (f.plugin, f.rule, doc.source[f.start : f.end], language, repr(f.data))
+    if key not in cache:
+        cache[key] = tuple(engine.replacements_for(doc, f))
+    return cache[key]
+
+
+def lint_target(
+    engine: Engine, target: Target, suggestions: bool = True, cache: ReplacementCache | None = None
+) -> FileReport:
+    cache = cache if cache is not None else {}
     report = FileReport(target.path, target.language_id)
     limit_kb = engine.core.diagnostics.max_file_kb
     try:
@@ -193,7 +213,7 @@ def lint_target(engine: Engine, target: Target, suggestions: bool = True) -> Fil
         report.errors.append(f"plugin {plugin} failed: {problem}")
     index = LineIndex(source)
     for f in result.findings:
-        replacements = tuple(engine.replacements_for(doc, f)) if suggestions else tuple(f.replacements)
+        replacements = _replacements(engine, doc, f, result.language, cache) if suggestions else tuple(f.replacements)
         report.findings.append(
             LintFinding(
                 plugin=f.plugin,
@@ -213,6 +233,7 @@ def lint_target(engine: Engine, target: Target, suggestions: bool = True) -> Fil
 
 _worker_engine: Engine | None = None
 _worker_spec: EngineSpec | None = None
+_worker_cache: ReplacementCache = {}
 
 
 def _worker_init(factory: EngineFactory, spec: EngineSpec) -> None:
@@ -225,7 +246,7 @@ def _worker_init(factory: EngineFactory, spec: EngineSpec) -> None:
 
 def _worker_lint(target: Target) -> FileReport:
     assert _worker_engine is not None and _worker_spec is not None
-    return lint_target(_worker_engine, target, _worker_spec.suggestions)
+    return lint_target(_worker_engine, target, _worker_spec.suggestions, _worker_cache)
 
 
 class Progress:
@@ -308,8 +329,9 @@ def run_lint(
         n_jobs = jobs if jobs is not None else default_jobs(len(targets))
         bar = progress or Progress(len(targets))
         if n_jobs <= 1 or len(targets) <= 1:
+            cache: ReplacementCache = {}
             for target in targets:
-                report.files.append(lint_target(engine, target, spec.suggestions))
+                report.files.append(lint_target(engine, target, spec.suggestions, cache))
                 bar.step(target.path.name)
         else:
             ctx = multiprocessing.get_context("spawn")  # forking a process with plugin threads is unsafe

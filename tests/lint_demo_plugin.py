@@ -37,6 +37,9 @@ _WORD = re.compile(r"\b(" + "|".join(_RULES) + r")\b")
 class DemoPlugin(Plugin):
     name = "demo"
 
+    def __init__(self) -> None:
+        self.action_calls = 0
+
     def check_chunk(self, chunk: Chunk, ctx: CheckContext) -> Iterable[Finding]:
         for m in _WORD.finditer(chunk.text):
             rule, severity, message, fixes = _RULES[m.group(1)]
@@ -44,6 +47,7 @@ class DemoPlugin(Plugin):
             yield Finding(start, end, rule, message, severity, fixes, plugin="demo")
 
     def actions(self, doc: ProseDocument, finding: Finding, ctx: CheckContext) -> Iterable[Action]:
+        self.action_calls += 1
         if finding.rule == "demo.colour":
             yield Action("Use 'color'", edit=(finding.start, finding.end, "color"))
 

@@ -249,3 +249,13 @@ def test_lint_target_reads_the_language_it_is_given(tmp_path: Path) -> None:
     finally:
         engine.shutdown()
     assert [x.rule for x in report.findings] == ["demo.teh"]
+
+
+def test_lazy_replacements_are_asked_once_per_distinct_finding(tmp_path: Path) -> None:
+    _write(tmp_path / "a.txt", "colour colour\n\ncolour FIXME")
+    _write(tmp_path / "b.txt", "colour")
+    plugin = DemoPlugin()
+    report = run_lint(["a.txt", "b.txt"], EngineSpec(tmp_path), cwd=tmp_path, jobs=1,
+                      factory=lambda spec: build_engine(spec, LoadedPlugins({"demo": plugin}, {})))
+    assert [x.replacements for _, x in report.findings] == [("color",)] * 3 + [()] + [("color",)]
+    assert plugin.action_calls == 2  # one for "colour", one for "FIXME"
