@@ -58,6 +58,7 @@ class SpellingPlugin(Plugin):
         self._lock = threading.Lock()
         self._used: dict[str, DictionaryFile] = {}
         self._missing: set[str] = set()
+        self._errors: dict[Path, str] = {}
         self._rankers: dict[Path, Ranker] = {}
 
     # -- dictionaries ----------------------------------------------------------
@@ -82,9 +83,12 @@ class SpellingPlugin(Plugin):
                     self._missing.add(ctx.language)
                     log.warning("spelling: no Hunspell dictionary for %r; its documents are not spell-checked", ctx.language)
             return None
+        loaded = DICTIONARIES.get(source)
         with self._lock:
             self._used[ctx.language] = source
-        return DICTIONARIES.get(source)
+            if loaded is None:
+                self._errors[source.dic] = DICTIONARIES.errors.get(source.dic.resolve(), f"{source.dic}: not loaded")
+        return loaded
 
     def _ranker(self, dictionary: SpellDictionary) -> Ranker:
         with self._lock:
@@ -137,6 +141,7 @@ class SpellingPlugin(Plugin):
         with self._lock:
             used = dict(self._used)
             missing = sorted(self._missing)
+            errors = list(self._errors.values())
         parts = [f"{lang}: {src.dic} ({src.origin})" for lang, src in sorted(used.items())]
         if not parts:
             parts.append("en-US and en-GB bundled; other languages from installed Hunspell dictionaries")
@@ -145,5 +150,5 @@ class SpellingPlugin(Plugin):
                 f"no Hunspell dictionary for '{lang}' (install e.g. hunspell-{lang.split('-')[0].lower()} "
                 "or list a folder in spelling.dictionaries): nothing is flagged in that language"
             )
-        parts += DICTIONARIES.errors.values()
-        return not DICTIONARIES.errors, "; ".join(parts)
+        parts += errors
+        return not errors, "; ".join(parts)
