@@ -20,14 +20,20 @@ class Confusion:
     pattern: re.Pattern[str]  # group "bad" is the word to replace
     fix: str
     message: str
+    # Lower-case strings one of which the text must contain for the pattern to match (a cheap
+    # pre-check: most paragraphs contain none, and the regular expressions are the slow part).
+    triggers: tuple[str, ...]
 
 
-def confusion(pattern: str, fix: str, message: str, flags: int = re.IGNORECASE) -> Confusion:
-    return Confusion(re.compile(pattern, flags), fix, message)
+def confusion(pattern: str, fix: str, message: str, triggers: tuple[str, ...], flags: int = re.IGNORECASE) -> Confusion:
+    return Confusion(re.compile(pattern, flags), fix, message, triggers)
 
 
 def find(text: ChunkText, confusions: Iterable[Confusion]) -> Iterator[Match]:
+    low = text.lower
     for c in confusions:
+        if not any(t in low for t in c.triggers):
+            continue
         for m in c.pattern.finditer(text.text):
             start, end = m.span("bad")
             if text.placeholder_at(start) is not None or not text.typed(start, end):

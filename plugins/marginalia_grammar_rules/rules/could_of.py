@@ -9,6 +9,7 @@ CONFUSIONS = [
         r"(?<!the )(?<!The )\b(?:[Cc]ould|[Ww]ould|[Ss]hould|[Mm]ust|might|may)(?:\s+not)?\s+(?P<bad>of)\b(?!\s+course\b)",
         "have",
         "“{word}” here should be “have” (“could have”, from “could've”).",
+        ("could", "would", "should", "must", "might", "may"),
         flags=0,
     ),
 ]

@@ -8,6 +8,6 @@ _COUNTED = (
     "|examples|participants|observations|pages|bugs|features|rows|columns|nodes|edges|calls|requests|tests|options"
 )
 CONFUSIONS = [
-    confusion(rf"\b(?P<bad>less)\s+(?=(?:{_COUNTED})\b)", "fewer", "Use “fewer” with things you count."),
+    confusion(rf"\b(?P<bad>less)\s+(?=(?:{_COUNTED})\b)", "fewer", "Use “fewer” with things you count.", ("less",)),
 ]
 RULE = Rule("fewer-less", "fewer vs. less", checker(CONFUSIONS), examples_path=examples_beside(__file__))
