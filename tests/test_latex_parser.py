@@ -82,7 +82,7 @@ def test_every_math_form_is_one_placeholder_in_the_sentence(math: str) -> None:
 def test_display_math_keeps_its_final_punctuation() -> None:
     src = "The energy is\n\\begin{equation}\n  E = mc^2 .\n  \\label{eq:e}\n\\end{equation}\nThen we stop."
     doc = parse(src)
-    assert doc.chunks[0].text == "The energy is X. Then we stop."
+    assert doc.chunks[0].text == "The energy is\nX.\nThen we stop."
     chunk = doc.chunks[0]
     dot = chunk.text.index("X.") + 1
     a, b = chunk.to_source(dot, dot + 1)
@@ -90,7 +90,7 @@ def test_display_math_keeps_its_final_punctuation() -> None:
 
 
 def test_display_math_with_a_comma_continues_the_sentence() -> None:
-    assert one("so that\n\\[ a = b, \\]\nwhere $a$ is known.") == "so that X, where X is known."
+    assert one("so that\n\\[ a = b, \\]\nwhere $a$ is known.") == "so that\nX,\nwhere X is known."
 
 
 def test_escaped_dollar_and_percent_are_text_not_math_or_comment() -> None:
@@ -508,7 +508,10 @@ def test_dispatch_through_parse_document() -> None:
 def test_crlf_paragraphs_and_exact_spans() -> None:
     src = "First line\r\nsame paragraph.\r\n\r\nSecond \\emph{para}.\r\n"
     doc = parse(src)
-    assert [c.text for c in doc.chunks] == ["First line same paragraph.", "Second para."]
+    # A line break inside a paragraph stays one exact "\n" (the LF of CRLF), as in Markdown.
+    assert [c.text for c in doc.chunks] == ["First line\nsame paragraph.", "Second para."]
+    newline = doc.chunks[0].pieces[0]
+    assert newline.kind is PieceKind.TEXT and src[newline.src_start : newline.src_end] == "First line"
     assert source_of(doc, "para", 1) == "para"
     a, _ = doc.chunks[1].to_source(0, 6)
     assert a == src.index("Second")

@@ -153,12 +153,12 @@ class _Writer:
                 last[3] = b
                 self.parts.append(s)
                 self.length += n
-                self.blank = s[-1] == " "
+                self.blank = s[-1] in " \n"
                 return
         pieces.append([self.length, self.length + n, a, b, TEXT])
         self.parts.append(s)
         self.length += n
-        self.blank = s[-1] == " "
+        self.blank = s[-1] in " \n"
 
     def put(self, prose: str, a: int, b: int, kind: PieceKind = REPLACED) -> None:
         if not prose:
@@ -178,7 +178,7 @@ class _Writer:
         text = "".join(self.parts)
         if not text.strip():
             return None
-        keep = len(text.rstrip(" "))
+        keep = len(text.rstrip(" \n"))
         pieces = self.pieces
         while pieces and int(pieces[-1][1]) > keep:  # type: ignore[call-overload]
             last = pieces[-1]
@@ -187,7 +187,7 @@ class _Writer:
                 last[3] = int(last[3]) - (pe - keep)  # type: ignore[call-overload]
                 last[1] = keep
                 break
-            if text[ps:pe].strip(" "):
+            if text[ps:pe].strip(" \n"):
                 keep = pe  # never cut into a placeholder
                 break
             pieces.pop()
@@ -234,6 +234,7 @@ class _BlockCache:
         self.lock = threading.Lock()
         self._old: dict[str, list[_Block]] = {}
         self._new: dict[str, list[_Block]] = {}
+        self.reused = 0  # blocks reused by the last parse, for benchmarks and tests
 
     def lookup(self, src: str, pos: int, end: int) -> _Block | None:
         cands = self._old.get(src[pos : pos + self.HEAD])
@@ -242,6 +243,7 @@ class _BlockCache:
         for block in cands:
             stop = pos + len(block.text)
             if stop <= end and src.startswith(block.text, pos) and _BLANK_LINE.match(src, stop, end):
+                self.reused += 1
                 return block
         return None
 
@@ -254,6 +256,9 @@ class _BlockCache:
     def rotate(self) -> None:
         """Keep only what the last parse saw, so memory follows the document."""
         self._old, self._new = self._new, {}
+
+    def start(self) -> None:
+        self.reused = 0
 
 
 _CACHES: OrderedDict[str, _BlockCache] = OrderedDict()
@@ -271,6 +276,13 @@ def _cache_for(uri: str, fingerprint: object) -> _BlockCache:
         while len(_CACHES) > _MAX_CACHED_DOCUMENTS:
             _CACHES.popitem(last=False)
         return cache
+
+
+def reused_blocks(uri: str) -> int:
+    """How many cached blocks the last parse of ``uri`` reused (0 when it has no cache)."""
+    with _CACHES_LOCK:
+        cache = _CACHES.get(uri)
+    return cache.reused if cache is not None else 0
 
 
 def _settings_tables(settings: LatexSettings) -> tuple[dict[str, Command], dict[str, Environment]]:
@@ -383,11 +395,15 @@ class _Parser:
                                 delta = pos - hit.start
                                 self.chunks.extend(_shift(ch, delta) for ch in hit.chunks)
                                 pos += len(hit.text)
-                    elif c == " " and "\t" not in tok:
-                        if not self.w.blank:
+                    elif not self.w.blank:
+                        # Keep one exact character: a line break stays "\n" (as in the Markdown
+                        # parser), so a paragraph's lines merge into one verbatim piece.
+                        if c == " " or c == "\n":
                             self.w.text(s, s + 1)
-                    else:
-                        self.w.space(s, pos)
+                        elif tok.startswith("\r\n"):
+                            self.w.text(s + 1, s + 2)
+                        else:
+                            self.w.space(s, pos)
                 elif c == "%":
                     pos = self.comment(s, end)
                 elif c == "$":
@@ -1016,6 +1032,7 @@ def parse_latex(
     parser = _Parser(source, commands, environments, macros, block_cache)
     if block_cache is not None:
         with block_cache.lock:
+            block_cache.start()
             parser.parse(start, end, top=True)
             block_cache.rotate()
     else:
