@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
         return 1
     words = len(_WORD.findall(doc.prose))
     row = f"| {args.book.name} | {words:,} | {len(source.encode()) / 1e6:.2f} | {len(doc.chunks):,} | {statistics.median(timings):.3f} |"
-    header = "| book | prose words | MB | chunks | full parse s (median of %d) |" % args.runs
+    header = f"| book | prose words | MB | chunks | full parse s (median of {args.runs}) |"
     rule = "|---|---|---|---|---|"
 
     if args.edit:
