@@ -29,7 +29,7 @@ from marginalia_citations.cites import (
 )
 from marginalia_citations.csl_json import to_csl
 from marginalia_citations.formatting import StyleError, format_one, format_references, join_references
-from marginalia_citations.latex_text import latex_to_text
+from marginalia_citations.latex_text import quick_text
 from marginalia_citations.search import Indexed, SearchIndex
 from marginalia_citations.settings import CitationsSettings
 
@@ -491,7 +491,7 @@ def _names(it: Indexed) -> str:
         if not person:
             continue
         family = person.split(",")[0] if "," in person else person.split()[-1]
-        families.append(latex_to_text(family))
+        families.append(quick_text(family))
     if len(families) > 2:
         return f"{families[0]} et al."
     return " & ".join(families)
@@ -505,10 +505,14 @@ def _detail(it: Indexed) -> str:
 def _summary(it: Indexed) -> str:
     """Authors (year). Title. *Venue*. DOI: a reference in brief, without citeproc."""
     bib, e = it.bib, it.entry
-    title = (bib.decoded(e, "title") or "").rstrip(".")
-    venue = bib.decoded(e, "journaltitle") or bib.decoded(e, "journal") or bib.decoded(e, "booktitle") or bib.decoded(e, "publisher") or ""
+
+    def text(*names: str) -> str:
+        return next((quick_text(v) for n in names if (v := bib.value(e, n))), "")
+
+    title = text("title").rstrip(".")
+    venue = text("journaltitle", "journal", "booktitle", "publisher")
     line = f"{_detail(it)}. {title}." + (f" *{venue}*." if venue else "")
-    doi = bib.decoded(e, "doi")
+    doi = text("doi")
     lines = [f"**{e.key}** · @{e.entry_type}", "", line]
     if doi:
         lines += ["", f"[doi:{doi}](https://doi.org/{doi})"]

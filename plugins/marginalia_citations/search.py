@@ -7,8 +7,9 @@ entries.
 
 from __future__ import annotations
 
+import bisect
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from marginalia_citations.bibfile import BibEntry, BibFile, expand_value
@@ -40,6 +41,35 @@ def _year(bib: BibFile, entry: BibEntry) -> str:
     return m.group() if m else ""
 
 
+class _Blob:
+    """One field of every entry joined into a single string, so that finding a
+    substring in all of them is one C-level ``str.find`` loop, not 7,000 tests."""
+
+    def __init__(self, values: Sequence[str]) -> None:
+        self.starts: list[int] = []
+        parts = []
+        pos = 0
+        for v in values:
+            self.starts.append(pos)
+            parts.append(v)
+            pos += len(v) + 1
+        self.text = "\0".join(parts)
+
+    def matches(self, needle: str) -> Iterator[int]:
+        """Indexes of the values containing ``needle``, in order, each once."""
+        last = -1
+        at = self.text.find(needle)
+        while at >= 0:
+            i = bisect.bisect_right(self.starts, at) - 1
+            if i != last:
+                yield i
+                last = i
+                nxt = self.starts[i + 1] if i + 1 < len(self.starts) else len(self.text)
+                at = self.text.find(needle, nxt)
+            else:
+                at = self.text.find(needle, at + 1)
+
+
 class SearchIndex:
     def __init__(self, bibs: Sequence[BibFile]) -> None:
         items: list[Indexed] = []
@@ -52,35 +82,43 @@ class SearchIndex:
                 authors = fold(_field(bib, e, "author", "editor")).replace(",", " ").replace(" and ", " ")
                 title = fold(_field(bib, e, "title"))
                 items.append(Indexed(e, bib, key.lower(), " " + " ".join(authors.split()), " " + " ".join(title.split()), _year(bib, e)))
+        items.sort(key=lambda i: i.key)
         self.items = items
+        self._keys = [i.key for i in items]
+        self._key_blob = _Blob(self._keys)
+        self._author_blob = _Blob([i.authors for i in items])
+        self._title_blob = _Blob([i.title for i in items])
+        self._year_blob = _Blob([" " + i.year for i in items])
 
     def __len__(self) -> int:
         return len(self.items)
 
     def search(self, query: str, limit: int = 100) -> list[Indexed]:
-        """Best matches first: key prefix, key substring, author or title word, year."""
+        """Best matches first: key prefix, key substring, author word, year, title word, title substring."""
         q = fold(query.strip())
         if not q:
-            return sorted(self.items, key=lambda i: i.key)[:limit]
+            return self.items[:limit]
+        chosen: dict[int, None] = {}  # insertion-ordered set of item indexes
+
+        def take(indexes: Iterable[int]) -> bool:
+            for i in indexes:
+                chosen.setdefault(i, None)
+                if len(chosen) >= limit:
+                    return True
+            return False
+
+        lo = bisect.bisect_left(self._keys, q)
+        hi = bisect.bisect_left(self._keys, q + "\uffff")
         word = " " + q
-        buckets: list[list[Indexed]] = [[] for _ in range(6)]
-        for it in self.items:
-            if it.key.startswith(q):
-                buckets[0].append(it)
-            elif q in it.key:
-                buckets[1].append(it)
-            elif word in it.authors:
-                buckets[2].append(it)
-            elif it.year.startswith(q):
-                buckets[3].append(it)
-            elif word in it.title:
-                buckets[4].append(it)
-            elif len(q) >= 3 and q in it.title:
-                buckets[5].append(it)
-        out: list[Indexed] = []
-        for b in buckets:
-            b.sort(key=lambda i: i.key)
-            out.extend(b[: limit - len(out)])
-            if len(out) >= limit:
+        steps: list[Callable[[], Iterable[int]]] = [
+            lambda: range(lo, hi),
+            lambda: self._key_blob.matches(q),
+            lambda: self._author_blob.matches(word),
+            lambda: self._year_blob.matches(word),
+            lambda: self._title_blob.matches(word),
+            lambda: self._title_blob.matches(q) if len(q) >= 3 else (),
+        ]
+        for step in steps:
+            if take(step()):
                 break
-        return out
+        return [self.items[i] for i in chosen]

@@ -1,0 +1,123 @@
+"""Citations timings on the 7,166-entry .bib from the corpus: parse, index, completion, hover.
+
+Usage: python bench/bench_citations.py [BIB] [--runs 5] [--requests 200]
+
+BIB defaults to ../shared/corpus/bib-messy-zotero-bbt/test/fixtures/import/
+"Unabbreviate on import #1436-3.bib".  Prints a Markdown table:
+
+- parse: bibtexparser's splitter plus our entry table (a fresh parse each run;
+  best and median of --runs), and how much of it bibtexparser alone takes;
+- index: building the completion index once per parsed set of files;
+- completion: the plugin's whole ``complete`` call (context detection, the
+  bibliography lookup with its mtime check, search, items) for --requests
+  prefixes drawn from the file's own keys, authors and title words; p50/p95;
+- hover: one CSL-formatted reference (APA) through citeproc-py, uncached and cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import bibtexparser
+from marginalia_citations import CitationsPlugin, CitationsSettings
+from marginalia_citations.bibfile import decode_bytes, parse_bib_text
+from marginalia_citations.search import SearchIndex
+
+from lsp_server.documents.model import ProseDocument
+from lsp_server.plugin import CheckContext
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_BIB = REPO.parent / "shared" / "corpus" / "bib-messy-zotero-bbt" / "test" / "fixtures" / "import" / "Unabbreviate on import #1436-3.bib"
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("bib", nargs="?", type=Path, default=DEFAULT_BIB)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--requests", type=int, default=200)
+    args = ap.parse_args()
+    if not args.bib.is_file():
+        print(f"no such file: {args.bib}", file=sys.stderr)
+        return 2
+    text, _, _ = decode_bytes(args.bib.read_bytes())
+
+    splitter_only, parses = [], []
+    for _ in range(args.runs):
+        t = time.perf_counter()
+        bibtexparser.parse_string(text, parse_stack=[])
+        splitter_only.append(time.perf_counter() - t)
+        t = time.perf_counter()
+        bib = parse_bib_text(text, str(args.bib))
+        parses.append(time.perf_counter() - t)
+
+    t = time.perf_counter()
+    index = SearchIndex([bib])
+    t_index = time.perf_counter() - t
+
+    # Completion through the plugin, as the server calls it.
+    plugin = CitationsPlugin()
+    ctx = CheckContext(settings=CitationsSettings(bibliography=[str(args.bib.resolve())]), workspace_root=args.bib.parent)
+    rng = random.Random(7)
+    prefixes: list[str] = []
+    for it in rng.sample(index.items, min(args.requests, len(index.items))):
+        choice = rng.randrange(3)
+        words = (it.authors if choice == 1 else it.title).split()
+        pool = it.key if choice == 0 or not words else rng.choice(words)
+        prefixes.append(pool[: rng.randint(2, max(2, min(5, len(pool))))])
+    doc_text = "\\citep{}\n"
+    first_doc = ProseDocument("file:///bench/first.tex", doc_text, "latex", 1, ())
+    t = time.perf_counter()
+    list(plugin.complete(first_doc, doc_text.index("}"), ctx))  # loads the file and builds the index
+    t_first = time.perf_counter() - t
+    latencies, counts = [], []
+    for prefix in prefixes:
+        src = f"\\citep{{a,{prefix}}}\n"
+        d = ProseDocument("file:///bench/doc.tex", src, "latex", 1, ())
+        t = time.perf_counter()
+        items = list(plugin.complete(d, src.index("}"), ctx))
+        latencies.append(time.perf_counter() - t)
+        counts.append(len(items))
+
+    key = index.items[len(index.items) // 2].entry.key
+    src = f"\\citet{{{key}}}\n"
+    d = ProseDocument("file:///bench/hover.tex", src, "latex", 1, ())
+    t = time.perf_counter()
+    plugin.hover(d, 8, ctx)
+    t_hover = time.perf_counter() - t
+    t = time.perf_counter()
+    plugin.hover(d, 8, ctx)
+    t_hover_cached = time.perf_counter() - t
+
+    print(f"File: {args.bib.name} ({len(bib.entries)} entries, {len(text) / 1e6:.1f} MB, {len(bib.problems)} problems)\n")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| parse, best of {args.runs} | {_ms(min(parses))} |")
+    print(f"| parse, median of {args.runs} | {_ms(statistics.median(parses))} |")
+    print(f"| of which bibtexparser.parse_string alone, best | {_ms(min(splitter_only))} |")
+    print(f"| completion index build | {_ms(t_index)} |")
+    print(f"| first completion (parse + index + search) | {_ms(t_first)} |")
+    print(f"| completion p50 ({len(latencies)} requests) | {_ms(percentile(latencies, 0.5))} |")
+    print(f"| completion p95 | {_ms(percentile(latencies, 0.95))} |")
+    print(f"| completion max | {_ms(max(latencies))} |")
+    print(f"| items per completion, median | {statistics.median(counts):.0f} |")
+    print(f"| hover (APA via citeproc-py), first | {_ms(t_hover)} |")
+    print(f"| hover, cached | {_ms(t_hover_cached)} |")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
