@@ -117,8 +117,15 @@ def test_pathological_nesting_and_unclosed_delimiters_stay_fast() -> None:
         "*_" * 5000,
         "[x](" * 3000,
         "> " * 2000 + "q",
+        "\\emph{" * 3000,
+        "\\footnote{" * 3000 + "}" * 3000,
+        "[x](" * 3000 + ")" * 3000,
+        "![x](" * 3000,
+        "a@" * 5000,
+        "http://" * 3000,
+        "^[" * 3000 + "]" * 3000,
     ]
     for source in cases:
         began = time.perf_counter()
         check(source)
-        assert time.perf_counter() - began < 2.0, source[:20]
+        assert time.perf_counter() - began < 1.0, source[:20]

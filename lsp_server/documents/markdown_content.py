@@ -12,11 +12,13 @@ coordinates.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from lsp_server.documents.model import PieceKind, ProseBuilder
 
+_LETTER = re.compile(r"[^\W\d_]")
 # A zero-width replaced piece standing for dropped markup that separated words (``<br>``).
 SPACE = "space"
 
@@ -112,6 +114,17 @@ class ChunkOps:
             else:
                 self.ops.append(Op(PieceKind.TEXT, cs, ce))
 
+    def retract(self, cs: int, ce: int) -> bool:
+        """Take back verbatim text ``[cs, ce)`` just emitted, if it is the tail of the last run."""
+        last = self.ops[-1] if self.ops else None
+        if last is None or last.prose is not None or last.ce != ce or last.cs > cs:
+            return False
+        if last.cs == cs:
+            self.ops.pop()
+        else:
+            last.ce = cs
+        return True
+
     def replace(self, kind: PieceKind, prose: str, cs: int, ce: int) -> None:
         self.ops.append(Op(kind, cs, ce, prose))
 
@@ -172,7 +185,7 @@ def emit_chunk(chunk: ChunkOps, builder: ProseBuilder) -> bool:
             last.ce = ce
         break
     if not any(
-        (op.kind is PieceKind.TEXT or op.kind is PieceKind.REPLACED) and any(ch.isalpha() for ch in _op_text(op, text))
+        (op.kind is PieceKind.TEXT or op.kind is PieceKind.REPLACED) and _LETTER.search(_op_text(op, text))
         for op in ops
     ):
         return False

@@ -30,12 +30,14 @@ def _names(words: str) -> frozenset[str]:
     return frozenset(words.split())
 
 
-_SPECIAL = re.compile(
-    r"(?P<email>(?<![\w.+-])[A-Za-z0-9][\w.+-]*@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+)"
-    r"|(?P<url>(?<![\w/])(?:https?|ftp)://|(?<![\w./])www\.)"
-    r"|(?P<dashcite>(?<![\w-])-@)"
-    r"|[\\`$<&\[!^@*_~{]"
-)
+# Characters that may start a construct.  Kept to a plain character class (plus "www.")
+# because the search runs over every character of the document: URLs are found from
+# their "://" and e-mail addresses from their "@", then the already emitted scheme or
+# local part is taken back (ChunkOps.retract).
+_SPECIAL = re.compile(r"[\\`$<&\[!^@*_~{:]|(?<![\w./])www\.")
+_EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
+_EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
+_URL_SCHEMES = ("https", "http", "ftp")
 _URL_BODY = re.compile(r"[^\s<>`\"]*")
 _URL_TRAILING = ".,;:!?'\"*_~"
 _ENTITY = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -72,7 +74,6 @@ _MATH_ENVS = _names(
 )
 _WORD_MACROS = {"ldots": "…", "dots": "…", "LaTeX": "LaTeX", "TeX": "TeX", "ie": "i.e.", "eg": "e.g."}
 _MAX_DEPTH = 12
-_MAX_LINK_DEST = 2048
 _ASCII_PUNCT = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
 
 
@@ -141,6 +142,21 @@ def _match_brackets(text: str, code_spans: dict[int, int]) -> dict[int, int]:
     return pairs
 
 
+def _match_pairs(text: str, opener: str) -> dict[int, int]:
+    """Matching closer for every ``(`` or ``{``, skipping backslash escapes (one pass)."""
+    closer = ")" if opener == "(" else "}"
+    pairs: dict[int, int] = {}
+    stack: list[int] = []
+    for m in re.finditer(r"\\.|[" + re.escape(opener + closer) + "]", text, re.S):
+        j = m.start()
+        ch = text[j]
+        if ch == opener:
+            stack.append(j)
+        elif ch == closer and stack:
+            pairs[stack.pop()] = j
+    return pairs
+
+
 def _match_code_spans(text: str) -> dict[int, int]:
     """Opening backtick run -> end of its closing run (runs of equal length pair up)."""
     runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
@@ -180,10 +196,18 @@ class InlineScanner:
     def __post_init__(self) -> None:
         self.text = self.content.text
         self.n = len(self.text)
-        self._code = _match_code_spans(self.text)
-        self._brackets = _match_brackets(self.text, self._code)
+        # Most paragraphs have no code or brackets: skip the matching passes for them.
+        self._code = _match_code_spans(self.text) if "`" in self.text else {}
+        self._brackets = _match_brackets(self.text, self._code) if "[" in self.text else {}
         self._find = _Finder(self.text, self.n)
         self._dollar_closers: list[int] | None = None
+        self._pair_cache: dict[str, dict[int, int]] = {}  # "(" / "{" -> matches, computed on demand
+
+    def _pairs(self, opener: str) -> dict[int, int]:
+        pairs = self._pair_cache.get(opener)
+        if pairs is None:
+            pairs = self._pair_cache[opener] = _match_pairs(self.text, opener)
+        return pairs
 
     # -- entry ---------------------------------------------------------------
     def scan(self, out: ChunkOps, start: int = 0, end: int | None = None, depth: int = 0) -> None:
@@ -209,20 +233,10 @@ class InlineScanner:
 
     # -- dispatch ------------------------------------------------------------
     def _construct(self, m: re.Match[str], i: int, end: int, out: ChunkOps, depth: int) -> int:
-        kind = m.lastgroup
-        if kind == "email":
-            out.replace(PieceKind.URL, placeholders.URL, i, m.end())
-            return m.end()
-        if kind == "url":
-            return self._bare_url(i, end, out)
-        if kind == "dashcite":
-            return self._textual_citation(i + 1, end, out, dash=True)
         ch = self.text[i]
-        handler = _HANDLERS.get(ch)
-        if handler is None:
-            out.text(i, i + 1)
-            return i + 1
-        return handler(self, i, end, out, depth)
+        if ch == "w":
+            return self._bare_url(i, end, out)
+        return _HANDLERS[ch](self, i, end, out, depth)
 
     # -- constructs ----------------------------------------------------------
     def _backslash(self, i: int, end: int, out: ChunkOps, depth: int) -> int:
@@ -246,23 +260,8 @@ class InlineScanner:
 
     def _braced(self, at: int, end: int) -> int:
         """End (past ``}``) of the balanced group starting at ``text[at] == '{'``, or -1."""
-        text = self.text
-        level = 0
-        j = at
-        limit = min(end, at + 20000)
-        while j < limit:
-            c = text[j]
-            if c == "\\":
-                j += 2
-                continue
-            if c == "{":
-                level += 1
-            elif c == "}":
-                level -= 1
-                if level == 0:
-                    return j + 1
-            j += 1
-        return -1
+        close = self._pairs("{").get(at)
+        return close + 1 if close is not None and close < end else -1
 
     def _skip_optional(self, j: int, end: int) -> int:
         while True:
@@ -314,12 +313,12 @@ class InlineScanner:
             prose = placeholders.URL if kind is PieceKind.URL else placeholders.word_placeholder(arg)
             out.replace(kind, prose, i, arg_end)
             return arg_end
-        if name == "href" and arg_end > 0 and arg_end < end and text[arg_end] == "{":
+        if name == "href" and arg_end > 0 and arg_end < end and text[arg_end] == "{" and depth < _MAX_DEPTH:
             text_end = self._braced(arg_end, end)
             if text_end > 0:
                 self.scan(out, arg_end + 1, text_end - 1, depth + 1)
                 return text_end
-        if name == "footnote" and arg_end > 0:
+        if name == "footnote" and arg_end > 0 and depth < _MAX_DEPTH:
             note = ChunkOps("footnote", self.content)
             self.scan(note, after_opt + 1, arg_end - 1, depth + 1)
             self.side.append(note)
@@ -449,24 +448,8 @@ class InlineScanner:
         text = self.text
         j = close + 1
         if j < end and text[j] == "(":
-            level = 0
-            k = j
-            limit = min(end, j + _MAX_LINK_DEST)
-            while k < limit:
-                c = text[k]
-                if c == "\\":
-                    k += 2
-                    continue
-                if c == "(":
-                    level += 1
-                elif c == ")":
-                    level -= 1
-                    if level == 0:
-                        return k + 1
-                elif c == "\n" and k + 1 < limit and text[k + 1] == "\n":
-                    return -1
-                k += 1
-            return -1
+            paren = self._pairs("(").get(j)
+            return paren + 1 if paren is not None and paren < end else -1
         if j < end and text[j] == "[":
             ref_close = self._brackets.get(j)
             if ref_close is not None and ref_close < end and "@" not in text[j:ref_close]:
@@ -536,7 +519,38 @@ class InlineScanner:
         out.text(i, i + 1)
         return i + 1
 
+    def _colon(self, i: int, end: int, out: ChunkOps, depth: int) -> int:
+        """``://`` ends a URL scheme that was emitted as text a moment ago: take it back."""
+        text = self.text
+        if text.startswith("://", i):
+            for scheme in _URL_SCHEMES:
+                s = i - len(scheme)
+                if (
+                    s >= 0
+                    and text[s:i].lower() == scheme
+                    and (s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_/"))
+                ):
+                    if out.retract(s, i):
+                        return self._bare_url(s, end, out)
+                    break
+        out.text(i, i + 1)
+        return i + 1
+
     def _at(self, i: int, end: int, out: ChunkOps, depth: int) -> int:
+        text = self.text
+        prev = text[i - 1] if i > 0 else ""
+        if prev in _EMAIL_LOCAL and prev != "":
+            s = i
+            while s > 0 and text[s - 1] in _EMAIL_LOCAL:
+                s -= 1
+            domain = _EMAIL_DOMAIN.match(text, i + 1, end)
+            if prev == "-" and s == i - 1:
+                # "-@key": suppress-author citation outside brackets.
+                if out.retract(i - 1, i):
+                    return self._textual_citation(i, end, out, dash=True)
+            elif domain is not None and text[s].isascii() and text[s].isalnum() and out.retract(s, i):
+                out.replace(PieceKind.URL, placeholders.URL, s, domain.end())
+                return domain.end()
         return self._textual_citation(i, end, out, dash=False)
 
     def _textual_citation(self, at: int, end: int, out: ChunkOps, *, dash: bool) -> int:
@@ -652,4 +666,5 @@ _HANDLERS: dict[str, _Handler] = {
     "_": InlineScanner._emphasis,
     "~": InlineScanner._emphasis,
     "{": InlineScanner._brace,
+    ":": InlineScanner._colon,
 }

@@ -1,0 +1,81 @@
+"""Markdown parser speed on a long document built from the corpus's real Markdown/Quarto papers.
+
+The papers (pandoc, Quarto, Docusaurus, Jekyll) are concatenated, front matter
+removed after the first, and repeated until the document holds ``--words``
+words.  Prints a Markdown table: words, block parse alone (markdown-it), full
+parse as wall-clock and as CPU time of this process (median of ``--runs``; the
+CPU figure is the one to compare on a shared, loaded machine), chunks, prose size.
+
+    python bench/bench_markdown.py [--words 100000] [--runs 5] [--corpus ../shared/corpus]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import statistics
+import time
+from pathlib import Path
+
+from lsp_server.documents.markdown import parse_markdown_unguarded
+from lsp_server.documents.markdown_blocks import block_parser
+
+REPO = Path(__file__).resolve().parent.parent
+DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
+SOURCES = (
+    "rescience-pr18-maksimov/article/article.md",
+    "rescience-pr24-rostami/article/VRostami_JIto_MDenker_SGruen_2016.md",
+    "quarto-paper-marwick/analysis/paper/paper.qmd",
+    "md-docs-prettier/docs/options.md",
+    "md-docs-prettier/docs/rationale.md",
+    "md-docs-prettier/docs/plugins.md",
+    "good-enough-practices/index.md",
+)
+_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*\n", re.S)
+
+
+def build(corpus: Path, min_words: int) -> str:
+    bodies = [_FRONT_MATTER.sub("", (corpus / rel).read_text(encoding="utf-8")) for rel in SOURCES]
+    parts: list[str] = []
+    words = 0
+    while words < min_words:
+        for body in bodies:
+            parts.append(body)
+            words += len(body.split())
+    return "---\ntitle: Benchmark book\nbibliography: refs.bib\n---\n\n" + "\n\n".join(parts)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--words", type=int, default=100_000)
+    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    args = ap.parse_args()
+    source = build(args.corpus, args.words)
+    parse_markdown_unguarded("warm up", "bench", None, "markdown")
+    blocks: list[float] = []
+    wall: list[float] = []
+    cpu: list[float] = []
+    doc = None
+    for _ in range(args.runs):
+        t0 = time.process_time()
+        block_parser().parse(source, {})
+        blocks.append(time.process_time() - t0)
+        t0, c0 = time.perf_counter(), time.process_time()
+        doc = parse_markdown_unguarded(source, "bench", None, "quarto")
+        wall.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+    assert doc is not None
+    print(
+        "| words | chars | markdown-it blocks, CPU (s) | full parse, CPU (s) | full parse, wall (s) | chunks | prose chars |"
+    )
+    print("|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        f"| {len(source.split()):,} | {len(source):,} | {statistics.median(blocks):.3f} "
+        f"| {statistics.median(cpu):.3f} | {statistics.median(wall):.3f} | {len(doc.chunks):,} | {len(doc.prose):,} |"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
