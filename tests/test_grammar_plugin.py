@@ -167,17 +167,18 @@ def test_actions_and_hide_false_positive(tmp_path: Path, fake: FakeLanguageTool)
     doc = parse_document("We could of known.\n\nOther text.", "plaintext")
     (finding,) = engine.check(doc).findings
     actions = engine.actions(doc, finding)
-    assert [(a.command, a.arguments[0]) for a in actions] == [
+    assert [(a.command, a.arguments[0]["rule"]) for a in actions] == [
         ("marginalia.disableRule", "grammar.COULD_OF"),
         ("marginalia.grammar.hideFalsePositive", "grammar.COULD_OF"),
     ]
+    assert actions[1].arguments[0]["uri"] == doc.uri
     plugin_name, handler = engine.commands()["marginalia.grammar.hideFalsePositive"]
     assert plugin_name == "grammar"
     ctx = engine.context("grammar", doc)
-    message = handler(ctx, *actions[1].arguments)
+    result = handler(ctx, *actions[1].arguments)
     stored = json.loads((tmp_path / ".marginalia" / "false-positives.json").read_text())
     assert stored["hidden"] == [{"rule": "grammar.COULD_OF", "sentence": "We could of known."}]
-    assert "false-positives.json" in message
+    assert result["path"].endswith("false-positives.json")
     assert engine.check(doc).findings == []
     # The same words in another sentence are still reported.
     other = parse_document("They could of known.", "plaintext")
@@ -187,9 +188,11 @@ def test_actions_and_hide_false_positive(tmp_path: Path, fake: FakeLanguageTool)
 def test_hide_false_positive_needs_a_workspace_and_arguments() -> None:
     handler = LanguageToolPlugin().commands()["marginalia.grammar.hideFalsePositive"]
     with pytest.raises(ValueError, match="workspace"):
-        handler(CheckContext(settings=None), "grammar.X", "A sentence.")
+        handler(CheckContext(settings=None), {"rule": "grammar.X", "sentence": "A sentence."})
     with pytest.raises(ValueError, match="rule id"):
         handler(CheckContext(settings=None, workspace_root=Path(".")), "grammar.X", "  ")
+    with pytest.raises(ValueError, match="rule id"):
+        handler(CheckContext(settings=None, workspace_root=Path(".")))
 
 
 def test_off_and_auto_without_install(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

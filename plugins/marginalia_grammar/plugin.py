@@ -134,24 +134,34 @@ class LanguageToolPlugin(Plugin):
 
     # -- actions and commands ------------------------------------------------
     def actions(self, doc: ProseDocument, finding: Finding, ctx: CheckContext) -> Iterable[Action]:
-        yield Action(f"Disable rule {finding.rule}", command=DISABLE_COMMAND, arguments=(finding.rule,))
+        # Arguments are one object with the document's URI, so the server finds the right workspace.
+        yield Action(f"Disable rule {finding.rule}", command=DISABLE_COMMAND, arguments=({"uri": doc.uri, "rule": finding.rule},))
         sentence = (finding.data or {}).get("sentence")
         if sentence:
-            yield Action("Hide this false positive", command=HIDE_COMMAND, arguments=(finding.rule, sentence))
+            yield Action("Hide this false positive", command=HIDE_COMMAND,
+                         arguments=({"uri": doc.uri, "rule": finding.rule, "sentence": sentence},))
 
     def commands(self) -> Mapping[str, CommandHandler]:
         return {HIDE_COMMAND: self.hide_false_positive}
 
     @staticmethod
-    def hide_false_positive(ctx: CheckContext, rule: str, sentence: str) -> str:
-        """Server-side command: remember (rule, sentence) in the workspace's false-positives file."""
-        root: Path | None = ctx.workspace_root
-        if root is None:
-            raise ValueError("hiding a false positive needs a workspace folder")
+    def hide_false_positive(ctx: CheckContext, *args: Any) -> dict[str, str]:
+        """Server-side command: remember (rule, sentence) in the workspace's false-positives file.
+
+        Takes ``{"uri", "rule", "sentence"}`` (what :meth:`actions` offers) or ``rule, sentence``.
+        """
+        if len(args) == 1 and isinstance(args[0], Mapping):
+            rule, sentence = args[0].get("rule"), args[0].get("sentence")
+        elif len(args) == 2:
+            rule, sentence = args
+        else:
+            raise ValueError("hideFalsePositive takes {rule, sentence} (a rule id and a sentence)")
         if not isinstance(rule, str) or not isinstance(sentence, str) or not rule or not sentence.strip():
             raise ValueError("hideFalsePositive takes a rule id and a sentence")
-        path = false_positives.hide(root, rule, sentence)
-        return f"hidden in {path}"
+        root: Path | None = ctx.workspace_root
+        if root is None:
+            raise ValueError("hiding a false positive needs a workspace folder to hold .marginalia/false-positives.json")
+        return {"path": str(false_positives.hide(root, rule, sentence))}
 
     # -- status --------------------------------------------------------------
     def status(self) -> tuple[bool, str]:
