@@ -13,7 +13,7 @@ from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_la
 def _decoder() -> LatexNodes2Text:
     # The same set-up as bibtexparser's LatexDecodingMiddleware: \url{x} is just x.
     db = get_default_latex_context_db()
-    logos = [MacroTextSpec(name, simplify_repl=name) for name in ("TeX", "LaTeX", "LaTeXe", "BibTeX", "XeTeX", "XeLaTeX", "LuaTeX", "ConTeXt")]
+    logos = [MacroTextSpec(name, simplify_repl=name) for name in _LOGOS]
     db.add_context_category("marginalia-bib", prepend=True, macros=[MacroTextSpec("url", simplify_repl="%s"), *logos])
     return LatexNodes2Text(latex_context=db, keep_braced_groups=False, math_mode="text")
 
@@ -54,6 +54,8 @@ _ACCENTS = {
 _ACCENT = re.compile(r"""\\([\"'`^~=.]|[uvHckrdb](?![A-Za-z]))\s*\{?\s*(\\[ij]|[A-Za-z])\s*\}?""")
 _LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "&": "&", "%": "%", "_": "_", "$": "$", "#": "#"}
 _NAMED = re.compile(r"\\(ss|o|O|ae|AE|oe|OE|aa|AA|l|L|i|j|[&%_$#])(?![A-Za-z])\s?")
+_LOGOS = ("TeX", "LaTeX", "LaTeXe", "BibTeX", "XeTeX", "XeLaTeX", "LuaTeX", "ConTeXt")
+_LOGO = re.compile(r"\\(" + "|".join(sorted(_LOGOS, key=len, reverse=True)) + r")(?![A-Za-z])\s?")
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)\s*")
 _STRIP = str.maketrans("", "", "{}$")
 _BRACES = str.maketrans("", "", "{}")
@@ -71,6 +73,7 @@ def quick_text(value: str) -> str:
         return " ".join(value.split())
     text = _ACCENT.sub(lambda m: m.group(2).lstrip("\\") + _ACCENTS[m.group(1)], value)  # \\"{\\i} -> ï
     text = _NAMED.sub(lambda m: _LETTERS[m.group(1)], text)
+    text = _LOGO.sub(lambda m: m.group(1), text)
     text = _COMMAND.sub("", text).translate(_STRIP).replace("---", "—").replace("--", "–").replace("~", " ")
     return " ".join(unicodedata.normalize("NFC", text).split())
 
