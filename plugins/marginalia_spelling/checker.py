@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from marginalia_spelling.dictionaries import SpellDictionary
+from marginalia_spelling.ranking import Ranker
 from marginalia_spelling.settings import SpellingSettings
 from marginalia_spelling.tokens import (
     Word,
@@ -26,6 +27,12 @@ from marginalia_spelling.tokens import (
 # Hunspell knows few of them as words of their own.
 HYPHEN_PREFIXES = frozenset(
     ["non", "pre", "re", "co", "anti", "multi", "semi", "sub", "inter", "intra", "post", "pseudo", "quasi", "self", "over", "under", "un", "bi", "tri", "meta", "micro", "macro", "mid", "mini", "neo", "proto", "ultra", "hyper", "super", "cross", "counter", "de", "dis", "ex", "extra", "infra", "mis", "out", "pan", "poly", "trans", "auto", "bio", "geo", "hydro", "electro", "socio", "nano", "mono", "uni", "omni", "hetero", "homo", "iso", "para", "peri", "retro"]
+)
+# Productive prefixes of technical English: "reimplementation", "uncomment", "quasiperiodic" are
+# words when the rest is one (short or ambiguous ones like "de", "mis" are left out: "deside").
+DERIVING_PREFIXES = (
+    "re", "un", "non", "sub", "pre", "post", "quasi", "semi", "hyper", "hypo", "multi", "inter", "intra", "over",
+    "micro", "macro", "geo", "pseudo", "meta", "super", "auto", "nano", "poly", "mono", "electro", "neuro",
 )
 _CONTRACTIONS = ("n't", "'re", "'ve", "'ll", "'d", "'m", "'s")
 
@@ -73,11 +80,23 @@ class Misspelling:
 
 
 class Checker:
-    def __init__(self, dictionary: SpellDictionary, settings: SpellingSettings, accepted: AcceptedWords) -> None:
+    def __init__(
+        self,
+        dictionary: SpellDictionary,
+        settings: SpellingSettings,
+        accepted: AcceptedWords,
+        ranker: Ranker | None = None,
+    ) -> None:
         self.dictionary = dictionary
         self.settings = settings
         self.accepted = accepted
+        # Second opinion on words Hunspell lacks (word frequency); None = Hunspell alone.
+        self._ranker = ranker if settings.accept_frequent_words else None
         self._fold_accents = dictionary.source.name.lower().startswith("en")
+
+    def accepts(self, word: str) -> bool:
+        """Would ``word`` pass on its own, mid-sentence?"""
+        return not any(self._check_word(Word(0, len(word), word, sentence_start=False)))
 
     def check(self, words: Iterable[Word]) -> Iterator[Misspelling]:
         for w in words:
@@ -94,7 +113,7 @@ class Checker:
             if is_shifted_capital(text) and self.is_valid(text.capitalize()):
                 yield Misspelling(w.start, w.end, text, maybe_name=False)
             return
-        if self.is_valid(text):
+        if self.is_valid(text) or self._is_derived(text) or self._is_frequent(text):
             return
         if "-" in text:
             offset = w.start
@@ -120,7 +139,32 @@ class Checker:
     def _part_ok(self, part: str) -> bool:
         if self._skipped(part) or part.lower() in HYPHEN_PREFIXES or is_mixed_case(part):
             return True
-        return self.is_valid(part)
+        return self.is_valid(part) or self._is_derived(part) or self._is_frequent(part)
+
+    def _is_derived(self, word: str) -> bool:
+        """A plural of a valid noun (conductances) or prefix + valid word (reimplemented), unless
+        it is one slip from a much more common word (abilityes, overridding): needs word frequencies."""
+        if self._ranker is None:
+            return False
+        low = word.lower()
+        derived = self._is_plural(low) or any(
+            low.startswith(p) and len(low) - len(p) >= 5 and (self.dictionary.lookup(low[len(p) :]) or self._is_plural(low[len(p) :]))
+            for p in DERIVING_PREFIXES
+        )
+        return derived and not self._ranker.is_slip(low)
+
+    def _is_plural(self, low: str) -> bool:
+        """English plural rules: -es after s, x, z, ch, sh; -s otherwise (not after y or a Latin plural)."""
+        if low.endswith("es") and low[:-2].endswith(("s", "x", "z", "ch", "sh")):
+            stem = low[:-2]
+        elif low.endswith("s") and not low[:-1].endswith(("s", "x", "z", "ch", "sh", "y", "ae", "i")):
+            stem = low[:-1]
+        else:
+            return False
+        return len(stem) >= 5 and self.dictionary.lookup(stem)
+
+    def _is_frequent(self, word: str) -> bool:
+        return self._ranker is not None and self._ranker.is_plausible(normalize_apostrophes(word))
 
     def is_valid(self, word: str) -> bool:
         d = self.dictionary

@@ -33,16 +33,30 @@ def _locate(language: str, extra: tuple[Path, ...]) -> DictionaryFile | None:
     return find_dictionary(language, extra)
 
 
-def _outside_placeholders(words: list[Word], chunk: Chunk) -> list[Word]:
-    """Drop words that touch a placeholder (math, citation, code): ``$n$-th`` is not a word to judge."""
-    holes = sorted((p.prose_start, p.prose_end) for p in chunk.placeholders())
-    if not holes:
+def _skipped_spans(chunk: Chunk, skip_decoded_letters: bool) -> list[tuple[int, int]]:
+    """Prose spans no word may touch, sorted: placeholders (``$n$-th`` is not a word to judge),
+    points where markup was dropped inside a run of letters (``direct\\tablenotemark{a}`` reads
+    ``directa``; a finding there would cover markup), and, for English, letters decoded from
+    accent macros (``c\\'elerit\\'e``: foreign words and names, not English misspellings)."""
+    spans = []
+    prev = None
+    for p in chunk.pieces:
+        if p.kind.is_placeholder or (skip_decoded_letters and not p.exact and chunk.text[p.prose_start : p.prose_end].isalpha()):
+            spans.append((p.prose_start, p.prose_end))
+        elif prev is not None and prev.exact and p.exact and prev.src_end != p.src_start:
+            spans.append((p.prose_start, p.prose_start))  # zero width: a word may end or start here
+        prev = p
+    return spans
+
+
+def _words_outside(words: list[Word], spans: list[tuple[int, int]]) -> list[Word]:
+    if not spans:
         return words
-    starts = [s for s, _ in holes]
+    starts = [s for s, _ in spans]
     kept = []
     for w in words:
-        i = bisect.bisect_left(starts, w.end) - 1  # the last placeholder starting before the word ends
-        if i >= 0 and holes[i][1] > w.start:
+        i = bisect.bisect_left(starts, w.end) - 1  # the last span starting before the word ends
+        if i >= 0 and spans[i][1] > w.start:
             continue
         kept.append(w)
     return kept
@@ -104,10 +118,12 @@ class SpellingPlugin(Plugin):
             return []
         settings = self._settings(ctx)
         accepted = accepted_words(ctx.dictionary, tuple(settings.ignore_words))
-        words = _outside_placeholders(list(iter_words(chunk.text)), chunk)
+        english = dictionary.source.name.lower().startswith("en")
+        words = _words_outside(list(iter_words(chunk.text)), _skipped_spans(chunk, english))
         tag = dictionary.source.tag
         findings = []
-        for m in Checker(dictionary, settings, accepted).check(words):
+        checker = Checker(dictionary, settings, accepted, self._ranker(dictionary))
+        for m in checker.check(words):
             start, end = chunk.to_source(m.start, m.end)
             message = f"'{m.word}' is not in the {tag} dictionary" + (" (a name?)" if m.maybe_name else "")
             severity = Severity.INFO if m.maybe_name else Severity.WARNING

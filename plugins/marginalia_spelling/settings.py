@@ -17,6 +17,9 @@ class SpellingSettings:
     check_capitalized: bool = True
     # NASA, GPU, GPUs: acronyms are rarely in a dictionary.
     ignore_all_caps: bool = True
+    # Accept words missing from Hunspell that are in common use (wordfreq) and are not a slip
+    # of a much more common word: technical terms such as "excitatory", "changelog".
+    accept_frequent_words: bool = True
     # How many replacements a quick fix offers.
     max_suggestions: int = field(default=5, metadata={"minimum": 0, "maximum": 20})
     # Extra Hunspell dictionaries: folders holding <lang>.dic/.aff pairs, or .dic files.

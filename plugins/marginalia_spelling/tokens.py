@@ -28,7 +28,7 @@ _DOTTED = re.compile(r"\w\.\w")  # foo.py, example.com, e.g, v1.2: never prose w
 _CODE_CHARS = frozenset("`$\\{}<>=#|^~[]()%&+")
 _PLURAL_SUFFIX = re.compile(r"\((?:e?s)\)$")  # word(s), match(es)
 _PATH_START = re.compile(r"^(?:\.{1,2}/|~/|/\w|[A-Za-z]:\\)")
-_SENTENCE_END = ".!?:"
+_ABBREVIATIONS = frozenset(["al", "fig", "figs", "eq", "eqs", "dr", "mr", "mrs", "ms", "prof", "vs", "cf", "st", "no", "vol", "sec", "ch", "ref", "refs", "jr", "sr"])
 # Longer "words" are hashes, base64 or garbage, not prose.
 MAX_WORD_LENGTH = 60
 
@@ -65,7 +65,16 @@ def _opens_sentence(text: str, start: int) -> bool:
     i = start - 1
     while i >= 0 and (text[i].isspace() or text[i] in _LEADING):
         i -= 1
-    return i < 0 or text[i] in _SENTENCE_END or text[i] in "•–—"
+    if i < 0 or text[i] in "•–—!?:":
+        return True
+    if text[i] != ".":
+        return False
+    # "J. Kitzes", "et al. Smith", "Fig. Wrold": a period after an initial or abbreviation ends no sentence.
+    j = i
+    while j > 0 and text[j - 1].isalpha():
+        j -= 1
+    before = text[j:i]
+    return not (len(before) == 1 and before.isupper()) and before.lower() not in _ABBREVIATIONS
 
 
 def iter_words(text: str) -> Iterator[Word]:
