@@ -30,6 +30,8 @@ def check_text(chunk: Chunk, settings: GrammarRulesSettings | None = None, rules
     if not view.looks_english:
         return
     for rule in rules:
+        if chunk.role in rule.skip_roles:
+            continue
         for m in rule.check(view, opts):
             if not view.source_contiguous(m.start, m.end):
                 continue

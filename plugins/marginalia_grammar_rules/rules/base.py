@@ -38,6 +38,8 @@ class Rule:
     description: str
     check: CheckFn
     severity: Severity = Severity.WARNING
+    # Chunk roles the rule does not read: table cells are aligned with spaces and are fragments.
+    skip_roles: frozenset[str] = frozenset()
     # Where the incorrect/correct examples live (JSON beside the rule's module).
     examples_path: Path | None = field(default=None, compare=False)
 

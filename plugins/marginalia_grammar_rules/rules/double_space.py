@@ -22,4 +22,4 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
             yield Match(m.start("bad"), m.end("bad"), "Two spaces between words.", (" ",))
 
 
-RULE = Rule("double-space", "Two spaces between words", check, Severity.HINT, examples_path=examples_beside(__file__))
+RULE = Rule("double-space", "Two spaces between words", check, Severity.HINT, frozenset({"table"}), examples_beside(__file__))

@@ -53,6 +53,8 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
         if prev.isdigit():
             continue  # "step 3. then": a numbered list written inline
         word = m.group("word")
+        if len(word) == 1 and word not in ("a", "i"):
+            continue  # a label ("b" in \tablenotetext{b}{The ...}) or a variable, not a sentence
         follow = s[m.end("word") : m.end("word") + 2]
         if any(c.isupper() or c.isdigit() or c == "_" for c in word[1:]) or follow[:1] in ("(", "_", "/", ":") or _DOTTED.match(follow):
             continue  # iOS, x86, npm_config, foo(), node.js
@@ -61,4 +63,4 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
         yield Match(m.start("word"), m.start("word") + 1, f"A sentence starts with a capital: “{word.capitalize()}”.", (word[0].upper(),))
 
 
-RULE = Rule("sentence-case", "A sentence starts in lower case", check, examples_path=examples_beside(__file__))
+RULE = Rule("sentence-case", "A sentence starts in lower case", check, skip_roles=frozenset({"table"}), examples_path=examples_beside(__file__))
