@@ -19,6 +19,7 @@ from lsp_server.documents.latex_scan import includes
 MAX_BYTES = 16 * 1024 * 1024
 _TEX_ROOT = re.compile(r"^\s*%\s*!\s*TeX\s+root\s*=\s*(.+?)\s*$", re.IGNORECASE | re.MULTILINE)
 _MAGIC_LINES = 40
+_MAX_NESTING = 64
 # Simple path macros: \renewcommand\chapterpath{Main/Intro} then \input{\chapterpath/intro}.
 _PATH_MACRO = re.compile(
     r"\\(?:(?:re)?newcommand\*?|providecommand\*?|[gex]?def)\s*\{?\s*\\([A-Za-z@]+)\s*\}?\s*\{([^{}\\%\r\n]*)\}"
@@ -114,14 +115,19 @@ def included_files(root: Path, workspace: Path) -> tuple[list[Path], list[Includ
             found = next((c.resolve() for c in inside if c.is_file()), None)
             shown = f"\\{command}{{{target}}}"
             if found is None:
-                where = "points outside the workspace; not followed" if cands and not inside else "file not found"
+                escaped = [c for c in cands if c not in inside]
+                outside = escaped and (not inside or any(c.exists() for c in escaped))
+                where = "points outside the workspace; not followed" if outside else "file not found"
                 problems.append(IncludeProblem(path, line, f"{shown}: {where}"))
             elif found in reading:
                 problems.append(
                     IncludeProblem(path, line, f"{shown}: includes a file that is already being read (cycle)")
                 )
             elif found not in seen:
-                visit(found)
+                if len(reading) >= _MAX_NESTING:
+                    problems.append(IncludeProblem(path, line, f"{shown}: includes nested too deeply; not followed"))
+                else:
+                    visit(found)
         reading.pop()
 
     visit(root)
