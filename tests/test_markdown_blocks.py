@@ -124,8 +124,17 @@ def test_code_html_and_raw_blocks_are_skipped() -> None:
     assert chunks(src) == [("paragraph", "Only this.")]
 
 
-def test_unclosed_fence_runs_to_the_end_without_error() -> None:
-    assert chunks("Before.\n\n```\ncode forever\n\nstill code") == [("paragraph", "Before.")]
+def test_unclosed_fence_runs_to_the_end_and_says_so() -> None:
+    src = "Before.\n\n```\ncode forever\n\nstill code"
+    doc = parse(src)
+    assert [c.text for c in doc.chunks] == ["Before."]
+    ((start, end, message),) = doc.markup_notes
+    assert src[start:end] == "```"
+    assert "never closed" in message
+
+
+def test_closed_fences_give_no_note() -> None:
+    assert parse("```\na\n```\n\n> ~~~~\n> b\n> ~~~~~\n\n- ```\n  c\n").markup_notes == ()
 
 
 def test_quarto_chunk_is_skipped_but_its_caption_is_checked() -> None:

@@ -134,7 +134,8 @@ def test_dashes_then_blank_line_is_a_rule_not_front_matter() -> None:
     assert texts(doc) == [("paragraph", "title: no")]
 
 
-def test_unclosed_front_matter_is_markdown() -> None:
+def test_unclosed_front_matter_is_markdown_with_a_note() -> None:
     doc = parse("---\ntitle: never closed\n\nText.\n")
     assert doc.meta.get("front_matter_span") is None
     assert ("paragraph", "Text.") in texts(doc)
+    assert "never closed" in doc.markup_notes[0][2]

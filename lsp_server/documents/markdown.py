@@ -29,7 +29,7 @@ from lsp_server.documents.markdown_chunk_options import caption_contents
 from lsp_server.documents.markdown_content import ChunkOps, Content, emit_chunk
 from lsp_server.documents.markdown_frontmatter import parse_front_matter
 from lsp_server.documents.markdown_grid_tables import grid_cells
-from lsp_server.documents.markdown_inline import InlineScanner, Reference
+from lsp_server.documents.markdown_inline import InlineScanner
 from lsp_server.documents.model import ProseBuilder, ProseDocument
 
 log = logging.getLogger(__name__)
@@ -72,7 +72,7 @@ class _Walker:
         self.lines = lines
         self.builder = builder
         self.references = references
-        self.citations: list[Reference] = []
+        self.notes: list[tuple[int, int, str]] = []
         self.refs_src: list[tuple[str, int, int, bool, bool]] = []
 
     def is_reference(self, label: str) -> bool:
@@ -167,6 +167,19 @@ class _Walker:
         content.add(self.source, ls + lead + m.start(group), ls + lead + m.end(group))
         self.emit(content, "heading")
 
+    def check_fence_closed(self, fence: Token, stack: Sequence[str]) -> None:
+        """An unclosed top-level fence swallows the rest of the document: say so."""
+        if stack or fence.map is None or not fence.markup:
+            return
+        first, last = fence.map
+        if last - 1 > first and last - 1 < len(self.lines):
+            closing = self._line_text(last - 1)[1].strip()
+            if closing.startswith(fence.markup) and not closing.strip(fence.markup[0]):
+                return
+        ls, le, _ = self.lines[first]
+        message = "this code fence is never closed: the rest of the document is read as code and not checked"
+        self.notes.append((ls, le, message))
+
     # -- the walk ---------------------------------------------------------------
     def walk(self, tokens: Sequence[Token]) -> None:
         stack: list[str] = []
@@ -207,6 +220,7 @@ class _Walker:
                 for content in grid_cells(self.source, self.lines, tok.map[0], tok.map[1]):
                     self.emit(content, "table")
             elif kind == "fence":
+                self.check_fence_closed(tok, stack)
                 for content in caption_contents(self.source, self.lines, tok):
                     self.emit(content, "caption")
             elif kind in SKIPPED_BLOCKS:
@@ -243,7 +257,9 @@ def parse_markdown_unguarded(source: str, uri: str, version: int | None, languag
     body_start = start
     lines: list[Line] = []
     walker = _Walker(source, lines, builder, set())
-    if fm is not None:
+    if fm is not None and fm.end == fm.start:
+        notes.extend(fm.notes)  # an opening "---" that never closes
+    elif fm is not None:
         body_start = fm.end
         notes.extend(fm.notes)
         declared = fm.language
@@ -259,6 +275,7 @@ def parse_markdown_unguarded(source: str, uri: str, version: int | None, languag
     if isinstance(refs, dict):
         walker.references = set(refs)
     walker.walk(tokens)
+    notes.extend(walker.notes)
     citations = [(k, s, e, b) for k, s, e, b, x in walker.refs_src if not x]
     crossrefs = [(k, s, e, b) for k, s, e, b, x in walker.refs_src if x]
     meta["citations"] = sorted(citations, key=lambda c: c[1])

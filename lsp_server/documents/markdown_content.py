@@ -162,7 +162,8 @@ def emit_chunk(chunk: ChunkOps, builder: ProseBuilder) -> bool:
             if cs >= op.ce:
                 prev_end = op.ce
                 continue
-            ops.append(Op(PieceKind.TEXT, cs, op.ce))
+            op.cs = cs  # the ops are ours to trim: a chunk is emitted once
+            ops.append(op)
             prev_tail = text[op.ce - 1]
             prev_end = op.ce
             continue

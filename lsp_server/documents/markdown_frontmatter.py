@@ -18,6 +18,7 @@ from lsp_server.documents.markdown_content import Content
 
 _OPEN = re.compile(r"---[ \t]*(?:\r\n|\r|\n)")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*(?:\r\n|\r|\n|$)", re.MULTILINE)
+_YAML_KEY = re.compile(r"[A-Za-z_][\w -]*:(?:[ \t]|$)", re.MULTILINE)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _BCP47 = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$")
 # Field -> chunk role.  Keys are matched case-insensitively (ReScience writes "Title:").
@@ -51,8 +52,15 @@ def find_front_matter(source: str, start: int) -> tuple[int, int, int] | None:
 
 
 def parse_front_matter(source: str, start: int) -> FrontMatter | None:
+    """The front matter at ``start``; an empty one (``end == start``) only carries a note."""
     found = find_front_matter(source, start)
     if found is None:
+        opening = _OPEN.match(source, start)
+        if opening is not None and _YAML_KEY.match(source, opening.end()) and not _CLOSE.search(source, opening.end()):
+            fm = FrontMatter(start, start)
+            message = "front matter is never closed (no '---' or '...' line after it); it is read as Markdown"
+            fm.notes.append((start, opening.end(), message))
+            return fm
         return None
     ystart, yend, block_end = found
     fm = FrontMatter(start, block_end)

@@ -609,7 +609,8 @@ class InlineScanner:
             closes = right and (not left or _is_punct(after))
             delimiter = opens or closes
         else:
-            delimiter = left or right
+            # "**" is never literal in prose, even where authors put a space inside it.
+            delimiter = left or right or (ch == "*" and j - i >= 2)
         if not delimiter:
             out.text(i, j)
         return j
