@@ -217,3 +217,36 @@ def test_status_reports_remote(fake: FakeLanguageTool) -> None:
     assert list(plugin.check_chunk(doc.chunks[0], ctx)) == []
     ready, message = plugin.status()
     assert ready and fake.url in message and "ada" in message
+
+
+def test_concurrent_requests_are_bounded_across_plugins() -> None:
+    import threading
+
+    with FakeLanguageTool(delay=0.2) as slow:
+        settings = LanguageToolSettings(mode="remote", url=slow.url, max_concurrent_requests=2)
+        plugins = [LanguageToolPlugin(), LanguageToolPlugin()]  # two workspaces, one server
+        docs = [parse_document(f"Paragraph {i} could of been.", "plaintext") for i in range(6)]
+        threads = [
+            threading.Thread(target=lambda p=plugins[i % 2], d=d: list(p.check_chunk(d.chunks[0], CheckContext(settings=settings))))
+            for i, d in enumerate(docs)
+        ]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(10)
+        assert slow.check_requests == 6
+        assert slow.max_in_flight == 2
+
+
+def test_a_dead_server_is_not_asked_once_per_paragraph(tmp_path: Path, fake: FakeLanguageTool) -> None:
+    url = fake.url
+    fake.__exit__()
+    doc = parse_document("\n\n".join(f"Paragraph {i}." for i in range(20)), "plaintext")
+    plugin = LanguageToolPlugin()
+    engine = Engine(tmp_path, {"grammar": {"mode": "remote", "url": url}, "disabled_plugins": ["grammar-rules"]},
+                    loaded=LoadedPlugins({"grammar": plugin}, {}))
+    result = engine.check(doc)
+    assert "cannot reach LanguageTool" in result.problems["grammar"]
+    from marginalia_grammar.client import shared_client
+
+    assert shared_client(url, timeout=30.0, max_concurrent=2).requests_sent == 1  # then it failed fast

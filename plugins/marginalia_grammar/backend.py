@@ -5,7 +5,7 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
-from marginalia_grammar.client import LanguageToolClient
+from marginalia_grammar.client import LanguageToolClient, shared_client
 from marginalia_grammar.errors import INSTALL_HINT, LanguageToolStarting, LanguageToolUnavailable
 from marginalia_grammar.local_server import LocalServer, shared_server
 from marginalia_grammar.preflight import find_install
@@ -25,12 +25,12 @@ class Backend:
             return self._client
         s = self.settings
         if self.local is None:
-            self._client = LanguageToolClient(
+            self._client = shared_client(
                 s.url, username=s.username, api_key=s.api_key, timeout=s.request_timeout, max_concurrent=s.max_concurrent_requests
             )
         else:
             url = self.local.wait(wait)
-            self._client = LanguageToolClient(url, timeout=s.request_timeout, max_concurrent=s.max_concurrent_requests, local=True)
+            self._client = shared_client(url, timeout=s.request_timeout, max_concurrent=s.max_concurrent_requests, local=True)
         return self._client
 
     def status(self) -> tuple[bool, str]:

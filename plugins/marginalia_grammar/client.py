@@ -10,12 +10,17 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 import urllib.error
 import urllib.parse
 import urllib.request
 from typing import Any
 
 from marginalia_grammar.errors import LanguageToolUnavailable
+
+# After a connection failure or time-out, requests fail at once for this long instead of each
+# paragraph of a long document waiting on a dead server in turn.
+RETRY_AFTER_S = 15.0
 
 
 class LanguageToolClient:
@@ -36,12 +41,17 @@ class LanguageToolClient:
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({})) if local else urllib.request.build_opener()
         self._languages: list[dict[str, str]] | None = None
         self.requests_sent = 0
+        self._down_until = 0.0
+        self._down_reason = ""
 
     def _request(self, path: str, form: dict[str, str] | None) -> Any:
         url = f"{self.base_url}/v2/{path}"
         body = urllib.parse.urlencode(form).encode() if form is not None else None
         req = urllib.request.Request(url, data=body, headers={"Accept": "application/json"})
         with self._slots:
+            wait = self._down_until - time.monotonic()
+            if wait > 0:
+                raise LanguageToolUnavailable(f"{self._down_reason} (retrying in {wait:.0f}s)")
             self.requests_sent += 1
             try:
                 with self._opener.open(req, timeout=self.timeout) as resp:
@@ -51,7 +61,9 @@ class LanguageToolClient:
                 raise LanguageToolUnavailable(f"LanguageTool at {self.base_url} answered {exc.code}: {detail or exc.reason}") from exc
             except (urllib.error.URLError, OSError) as exc:
                 reason = getattr(exc, "reason", exc)
-                raise LanguageToolUnavailable(f"cannot reach LanguageTool at {self.base_url}: {reason}") from exc
+                self._down_reason = f"cannot reach LanguageTool at {self.base_url}: {reason}"
+                self._down_until = time.monotonic() + RETRY_AFTER_S
+                raise LanguageToolUnavailable(self._down_reason) from exc
         try:
             return json.loads(raw)
         except ValueError as exc:
@@ -77,3 +89,20 @@ class LanguageToolClient:
         if not isinstance(matches, list):
             raise LanguageToolUnavailable(f"{self.base_url}/v2/check answered without a list of matches")
         return [m for m in matches if isinstance(m, dict)]
+
+
+# One client per server and credentials in the process, so the request bound holds across
+# every workspace and document, as the local server is shared by all of them.
+_CLIENTS: dict[tuple[str, str, str, float, int, bool], LanguageToolClient] = {}
+_CLIENTS_LOCK = threading.Lock()
+
+
+def shared_client(base_url: str, *, username: str = "", api_key: str = "", timeout: float = 30.0, max_concurrent: int = 2, local: bool = False) -> LanguageToolClient:
+    key = (base_url, username, api_key, timeout, max_concurrent, local)
+    with _CLIENTS_LOCK:
+        client = _CLIENTS.get(key)
+        if client is None:
+            client = _CLIENTS[key] = LanguageToolClient(
+                base_url, username=username, api_key=api_key, timeout=timeout, max_concurrent=max_concurrent, local=local
+            )
+        return client

@@ -120,9 +120,13 @@ class FakeLanguageTool:
     require_key: tuple[str, str] | None = None
     requests: list[dict[str, str]] = field(default_factory=list)
     url: str = ""
+    # Most /v2/check requests being answered at the same time (for the concurrency bound).
+    max_in_flight: int = 0
 
     def __post_init__(self) -> None:
         fake = self
+        self._in_flight = 0
+        self._lock = threading.Lock()
 
         class Handler(BaseHTTPRequestHandler):
             def log_message(self, format: str, *args: Any) -> None:
@@ -151,6 +155,16 @@ class FakeLanguageTool:
 
             def _route(self, form: dict[str, str]) -> None:
                 path = urllib.parse.urlsplit(self.path).path
+                with fake._lock:
+                    fake._in_flight += 1
+                    fake.max_in_flight = max(fake.max_in_flight, fake._in_flight)
+                try:
+                    self._answer(path, form)
+                finally:
+                    with fake._lock:
+                        fake._in_flight -= 1
+
+            def _answer(self, path: str, form: dict[str, str]) -> None:
                 if fake.delay:
                     time.sleep(fake.delay)
                 if path == "/v2/languages":
