@@ -196,3 +196,9 @@ def test_messy_files_parse(corpus_dir: Path, name: str) -> None:
     assert bib.all_entries or bib.problems
     for e in bib.all_entries:
         assert bib.text[e.key_start : e.key_start + len(e.key)] == e.key
+
+
+def test_messy_corner_cases() -> None:
+    text = "@article{, title={T}}\n@misc{m, title={A TITLE TYPED IN CAPITALS}, year={{2018}}}\n"
+    rules = _rules(text)
+    assert rules == {"missing-key": ["@article"]}  # no "duplicate" empty keys, no word-by-word capitals, {2018} is a year

@@ -114,6 +114,9 @@ def unprotected_capitals(title: str) -> list[tuple[int, int, str]]:
             words.append((m.start(), m.end(), m.group(), sentence_start))
     if not words and title.strip():
         return []
+    letters = [c for _, _, w, _ in words for c in w]
+    if letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
+        return []  # a title typed in capitals: a data problem, not words to protect one by one
     later = [w for w in words if not w[3] and len(w[2]) > 1]
     # Acronyms say nothing about the title's style; Capitalised words do.
     capitalised = [w for w in later if w[2][0].isupper() and not any(c.isupper() for c in w[2][1:])]
@@ -189,6 +192,9 @@ def check_bib(bib: BibFile, settings: CitationsSettings) -> list[Finding]:
     if settings.check_duplicates:
         first: dict[str, BibEntry] = {}
         for e in bib.all_entries:
+            if not e.key.strip():
+                out.append(_finding(e.start, e.start + 1 + len(e.entry_type), "missing-key", f"@{e.entry_type} entry on line {e.line + 1} has no citation key", Severity.WARNING))
+                continue
             prev = first.get(e.key.lower())
             if prev is None:
                 first[e.key.lower()] = e
@@ -221,8 +227,9 @@ def check_entry(bib: BibFile, e: BibEntry, settings: CitationsSettings) -> list[
     if settings.check_year:
         span = bib.span(e, "year")
         year = bib.value(e, "year", inherit=False)
-        if span is not None and year is not None and not _YEAR.match(year) and year.strip().lower() not in NOT_A_YEAR_OK:
-            out.append(_finding(span.value_start, span.value_end, "bad-year", f"year {year.strip()!r} is not a four-digit year", Severity.WARNING))
+        plain = year.replace("{", "").replace("}", "").strip() if year is not None else ""
+        if span is not None and year is not None and not _YEAR.match(plain) and plain.lower() not in NOT_A_YEAR_OK:
+            out.append(_finding(span.value_start, span.value_end, "bad-year", f"year {plain!r} is not a four-digit year", Severity.WARNING))
     if settings.check_title_case:
         for w in capital_words(bib, e):
             out.append(_finding(w.start, w.end, "unprotected-capitals", f"{w.word!r} will be lower-cased by BibTeX styles: protect it with braces", Severity.INFO, ("{" + w.word + "}",)))
