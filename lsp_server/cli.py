@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
+log = logging.getLogger("marginalia")
 
 # name -> (module, help): subcommands that hand their arguments to another package's main(argv).
 PASS_THROUGH: dict[str, tuple[str, str, str]] = {
@@ -59,6 +60,28 @@ class _VersionAction(argparse.Action):
 
 def _err(message: str) -> None:
     print(f"marginalia: {message}", file=sys.stderr)
+
+
+class _OncePerMessage(logging.Filter):
+    """Settings are resolved more than once per run; say each problem once."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._seen: set[str] = set()
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        text = record.getMessage()
+        if text in self._seen:
+            return False
+        self._seen.add(text)
+        return True
+
+
+def _setup_logging() -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("marginalia: %(message)s"))
+    handler.addFilter(_OncePerMessage())
+    logging.basicConfig(level=logging.WARNING, handlers=[handler])
 
 
 # --------------------------------------------------------------------------- parser
@@ -217,8 +240,8 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     from lsp_server.output import render
     from lsp_server.plugin import Severity
 
+    _setup_logging()
     # Plugin failures are reported per file by the runner; logging them too would repeat them.
-    logging.basicConfig(level=logging.WARNING, format="marginalia: %(message)s")
     for quiet in ("lsp_server.dispatch", "lsp_server.plugin"):
         logging.getLogger(quiet).setLevel(logging.CRITICAL)
     cwd = Path.cwd()
@@ -235,7 +258,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     spec = EngineSpec(root, editor, plugins, tuple(args.enable), tuple(args.disable), not args.no_suggestions)
     report = run_lint(args.paths, spec, cwd=cwd, jobs=args.jobs)
     for note in report.notes:
-        _err(note)
+        log.warning("%s", note)
     for error in report.all_errors():
         _err(f"error: {error}")
     color = args.format == "text" and not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ

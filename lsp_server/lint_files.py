@@ -36,6 +36,9 @@ class Target:
     language_id: str
     # The root file that pulled this one in through \input and friends, if any.
     included_from: Path | None = None
+    # The natural language the whole LaTeX document declares (babel/polyglossia often
+    # sit in an \input preamble), for files that declare none themselves.
+    document_language: str | None = None
 
 
 @dataclass
@@ -120,10 +123,10 @@ def _strip_comments(source: str) -> str:
     return re.sub(r"(?<!\\)%[^\n]*", "", source)
 
 
-_SIMPLE_INCLUDE = re.compile(r"\\(?:input|include|subfile|InputIfFileExists)\s*\{([^{}]+)\}")
-_IMPORT = re.compile(r"\\(?:sub)?(?:import|inputfrom|includefrom)\*?\s*\{([^{}]*)\}\s*\{([^{}]+)\}")
-
 IncludeResolver = Callable[[Path, str], list[Path]]
+# Commands whose path is relative to the including file rather than the main one.
+_RELATIVE_TO_CURRENT = frozenset({"subimport", "subinputfrom", "subincludefrom"})
+_MACRO = re.compile(r"\\([A-Za-z@]+)")
 
 
 def _tex_file(candidate: Path) -> Path | None:
@@ -135,23 +138,37 @@ def _tex_file(candidate: Path) -> Path | None:
     return candidate if candidate.is_file() else None
 
 
-def regex_include_resolver(main: Path) -> IncludeResolver:
-    """Fallback used until the LaTeX parser offers its own include resolver.
+def scanned_include_resolver(main: Path) -> IncludeResolver:
+    """Resolve the include commands the LaTeX parser's scanner finds to existing files.
 
     LaTeX resolves ``\\input`` paths against the folder it runs in (the main
-    file's), so that is tried first, then the including file's folder (as
-    ``\\subimport`` and the subfiles package do); a missing ``.tex`` suffix is
-    added as LaTeX does.
+    file's), so that is tried first, then the including file's folder (the
+    subfiles package works that way); ``\\subimport`` and friends are relative
+    to the including file.  A missing ``.tex`` suffix is added as LaTeX does.
     """
+    from lsp_server.documents.latex_scan import definitions, includes
+
+    # Argument-less macros seen so far: theses write \input{\chapterpath/intro}.
+    macros: dict[str, str] = {}
+
+    def expand(name: str) -> str:
+        for _ in range(4):  # macros defined through other macros, a few levels deep
+            expanded = _MACRO.sub(lambda m: macros.get(m.group(1), m.group(0)), name)
+            if expanded == name:
+                break
+            name = expanded
+        return name
 
     def resolve(path: Path, source: str) -> list[Path]:
-        text = _strip_comments(source)
-        names = [(Path(), m.group(1).strip()) for m in _SIMPLE_INCLUDE.finditer(text)]
-        names += [(Path(m.group(1).strip()), m.group(2).strip()) for m in _IMPORT.finditer(text)]
+        macros.update((k, d.body.strip()) for k, d in definitions(source).items() if d.nargs == 0)
         found: list[Path] = []
-        for folder, name in names:
-            for base in dict.fromkeys((main.parent, path.parent)):
-                hit = _tex_file(base / folder / name)
+        for command, raw, _, _ in includes(source):
+            name = expand(raw)
+            if command == "includeonly" or not name or "\\" in name:
+                continue
+            bases = (path.parent,) if command in _RELATIVE_TO_CURRENT else (main.parent, path.parent)
+            for base in dict.fromkeys(bases):
+                hit = _tex_file(base / name)
                 if hit is not None:
                     found.append(hit)
                     break
@@ -161,17 +178,24 @@ def regex_include_resolver(main: Path) -> IncludeResolver:
 
 
 def include_resolver(main: Path) -> IncludeResolver:
-    """The LaTeX parser's resolver when it is installed, else the regex fallback."""
+    """``lsp_server.documents.includes.resolve_includes(path, source)`` when the LaTeX
+    package offers one (it may know more, e.g. ``\\graphicspath``-like search paths),
+    else the scanner-based resolver above."""
     try:
         from lsp_server.documents import includes  # type: ignore[attr-defined, unused-ignore]
     except ImportError:
-        return regex_include_resolver(main)
+        return scanned_include_resolver(main)
     resolver = getattr(includes, "resolve_includes", None)
     if not callable(resolver):
-        return regex_include_resolver(main)
+        return scanned_include_resolver(main)
+
+    fallback = scanned_include_resolver(main)
 
     def resolve(path: Path, source: str) -> list[Path]:
-        return [Path(p) for p in resolver(path, source)]
+        try:
+            return [Path(p) for p in resolver(path, source)]
+        except Exception:  # a resolver bug must not cost the user the run
+            return fallback(path, source)
 
     return resolve
 
@@ -195,26 +219,33 @@ def follow_includes(
     ``resolver(main)`` gives the function that lists one file's includes for the
     document whose main file is ``main``.
     """
+    from lsp_server.documents.latex_scan import declared_language
+
     seen = {t.path for t in collection.targets}
     out: list[Target] = []
+
+    def visit(current: Path, text: str, resolve: IncludeResolver, found: list[tuple[Path, str | None]]) -> None:
+        # Depth first, in document order, as TeX reads them: macros such as
+        # \chapterpath are redefined chapter by chapter.
+        for name in resolve(current, text):
+            inc = Path(os.path.abspath(name))
+            if inc in seen or not _within(inc, workspace):
+                continue
+            seen.add(inc)
+            inc_text = read(inc)
+            found.append((inc, declared_language(inc_text) if inc_text else None))
+            if inc_text is not None:
+                visit(inc, inc_text, resolve, found)
+
     for target in collection.targets:
-        out.append(target)
-        if target.language_id != "latex":
-            continue
-        source = read(target.path)
+        source = read(target.path) if target.language_id == "latex" else None
         if source is None or not is_latex_root(source):
+            out.append(target)
             continue
-        resolve = resolver(target.path)
-        queue: list[tuple[Path, str]] = [(target.path, source)]
-        while queue:
-            current, text = queue.pop(0)
-            for inc in resolve(current, text):
-                inc = Path(os.path.abspath(inc))
-                if inc in seen or not _within(inc, workspace):
-                    continue
-                seen.add(inc)
-                out.append(Target(inc, language_of(inc), included_from=target.path))
-                inc_text = read(inc) if inc.suffix.lower() in (".tex", ".ltx") else None
-                if inc_text is not None:
-                    queue.append((inc, inc_text))
+        found: list[tuple[Path, str | None]] = [(target.path, declared_language(source))]
+        visit(target.path, source, resolver(target.path), found)
+        language = next((lang for _, lang in found if lang), None)
+        out.append(Target(target.path, "latex", document_language=language))
+        # Whatever its suffix (.tikz, .pgf), an included file is LaTeX.
+        out.extend(Target(path, "latex", target.path, language) for path, _ in found[1:])
     return Collection(out, collection.errors)

@@ -67,17 +67,22 @@ def test_a_root_file_brings_in_its_includes_once_and_only_inside_the_workspace(t
     ws = tmp_path / "ws"
     _touch(ws / ".marginalia.toml", "")
     _touch(ws / "main.tex", "\\documentclass{book}\n\\begin{document}\n\\include{ch/intro}\n\\input{ch/method.tex}\n"
-           "% \\input{ch/commented}\n\\subfile{ch/sub}\n\\import{parts/}{part1}\n\\input{../outside}\n\\end{document}\n")
+           "% \\input{ch/commented}\n\\subfile{ch/sub}\n\\import{parts/}{part1}\n\\input{../outside}\n\\input bare\n"
+           "\\includeonly{ch/commented}\n\\end{document}\n")
+    _touch(ws / "bare.tex", "Bare input.")
     _touch(ws / "ch" / "intro.tex", "Intro \\input{ch/nested} and again \\input{ch/method}.")
     _touch(ws / "ch" / "nested.tex", "Nested text.")
     _touch(ws / "ch" / "method.tex", "Method text.")
     _touch(ws / "ch" / "commented.tex", "Never included.")
     _touch(ws / "ch" / "sub.tex", "\\documentclass[../main]{subfiles}\\begin{document}Sub\\end{document}")
-    _touch(ws / "parts" / "part1.tex", "Part one.")
+    _touch(ws / "parts" / "part1.tex", "Part one \\subimport{sec/}{deep}.")
+    _touch(ws / "parts" / "sec" / "deep.tex", "Relative to parts/.")
     _touch(tmp_path / "outside.tex", "Outside the workspace.")
     collection = collect(["main.tex"], ws, ws)
     assert _names([t.path for t in collection.targets], ws) == [
-        "main.tex", "ch/intro.tex", "ch/method.tex", "ch/sub.tex", "parts/part1.tex", "ch/nested.tex",
+        # Depth first, in reading order.
+        "main.tex", "ch/intro.tex", "ch/nested.tex", "ch/method.tex", "ch/sub.tex", "parts/part1.tex",
+        "parts/sec/deep.tex", "bare.tex",
     ]
     assert all(t.included_from == ws / "main.tex" for t in collection.targets[1:])
 
@@ -94,3 +99,40 @@ def test_includes_use_the_given_resolver_and_survive_cycles(tmp_path: Path) -> N
     found = follow_includes(expand_paths(["a.tex"], tmp_path), tmp_path, lambda p: read_source(p)[0], lambda main: resolver)
     assert [t.path for t in found.targets] == [a, b]
     assert calls == [a, b]
+
+
+def test_include_paths_built_from_macros_follow_their_redefinitions(tmp_path: Path) -> None:
+    _touch(tmp_path / "main.tex", "\\documentclass{book}\\newcommand\\chapterpath{}\n\\begin{document}\n"
+           "\\include{one/main}\n\\include{two/main}\n\\end{document}")
+    for chapter in ("one", "two"):
+        _touch(tmp_path / chapter / "main.tex", f"\\renewcommand\\chapterpath{{{chapter}}}\n\\input{{\\chapterpath/body}}")
+        _touch(tmp_path / chapter / "body.tex", f"\\input{{\\chapterpath/deeper.tex}} Body of {chapter}.")
+        _touch(tmp_path / chapter / "deeper.tex", "Deeper.")
+    found = collect(["main.tex"], tmp_path, tmp_path)
+    assert _names([t.path for t in found.targets], tmp_path) == [
+        "main.tex", "one/main.tex", "one/body.tex", "one/deeper.tex", "two/main.tex", "two/body.tex", "two/deeper.tex",
+    ]
+
+
+def test_a_real_thesis_brings_in_its_two_level_include_tree(corpus_dir: Path) -> None:
+    thesis = corpus_dir / "fr-thesis-qeole" / "src"
+    found = collect(["master.tex"], thesis, thesis)
+    names = _names([t.path for t in found.targets], thesis)
+    assert names[:4] == ["master.tex", "Preamble/packages.tex", "Preamble/macros.tex", "Preamble/meta.tex"]
+    # \\input{\\chapterpath/dos_class.tex} two levels down, with \\chapterpath set by the chapter.
+    assert "Main/EdA/dos_class.tex" in names
+    # Every .tex file of the thesis, and the TikZ pictures it inputs, read as LaTeX.
+    assert len(names) == len(set(names)) == 46 + 4
+    assert {t.language_id for t in found.targets} == {"latex"}
+    assert "Main/Jeux/Automata/GoodNode.tikz" in names
+
+
+def test_every_file_of_a_latex_document_gets_the_language_its_preamble_declares(tmp_path: Path) -> None:
+    _touch(tmp_path / "main.tex", "\\documentclass{book}\n\\input{preamble}\n\\begin{document}\n\\include{ch1}\n\\end{document}")
+    _touch(tmp_path / "preamble.tex", "\\usepackage{polyglossia}\n\\setdefaultlanguage{french}\n")
+    _touch(tmp_path / "ch1.tex", "Bonjour.")
+    _touch(tmp_path / "notes.md", "Unrelated.")
+    found = collect(["main.tex", "notes.md"], tmp_path, tmp_path)
+    assert [(t.path.name, t.document_language) for t in found.targets] == [
+        ("main.tex", "fr"), ("preamble.tex", "fr"), ("ch1.tex", "fr"), ("notes.md", None),
+    ]

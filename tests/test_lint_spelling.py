@@ -53,3 +53,17 @@ def test_spelling_finding_positions_and_suggestions_in_json(ws: Path) -> None:
     # Spelling computes suggestions lazily (as edit actions); lint asks for them.
     assert finding["replacements"][0] == "approach"
     assert report.exit_code(Severity.WARNING) == 1
+
+
+def test_a_chapter_is_spelled_in_the_language_of_its_book(ws: Path) -> None:
+    (ws / ".marginalia.toml").write_text("", encoding="utf-8")  # language "auto": the document decides
+    (ws / "book.tex").write_text("\\documentclass{book}\n\\input{preamble}\n\\begin{document}\n\\include{chapter}\n"
+                                 "\\end{document}\n", encoding="utf-8")
+    (ws / "preamble.tex").write_text("\\usepackage[british]{babel}\n", encoding="utf-8")
+    (ws / "chapter.tex").write_text("The colour of the sea.\n", encoding="utf-8")
+    spec = EngineSpec(ws, plugins=("spelling",), suggestions=False)
+    as_book = run_lint(["book.tex"], spec, cwd=ws, jobs=1)
+    assert [f.path.name for f in as_book.files] == ["book.tex", "preamble.tex", "chapter.tex"]
+    assert [x.text for _, x in as_book.findings] == []
+    alone = run_lint(["chapter.tex"], spec, cwd=ws, jobs=1)  # no book: en-US, where "colour" is wrong
+    assert [x.text for _, x in alone.findings] == ["colour"]
