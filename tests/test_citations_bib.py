@@ -201,4 +201,5 @@ def test_messy_files_parse(corpus_dir: Path, name: str) -> None:
 def test_messy_corner_cases() -> None:
     text = "@article{, title={T}}\n@misc{m, title={A TITLE TYPED IN CAPITALS}, year={{2018}}}\n"
     rules = _rules(text)
-    assert rules == {"missing-key": ["@article"]}  # no "duplicate" empty keys, no word-by-word capitals, {2018} is a year
+    # No "duplicate" empty keys, no word-by-word capitals, and {2018} is a year.
+    assert rules == {"missing-key": ["@article"], "missing-field": ["@article"]}

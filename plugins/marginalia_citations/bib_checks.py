@@ -211,7 +211,7 @@ def check_bib(bib: BibFile, settings: CitationsSettings) -> list[Finding]:
 
 def check_entry(bib: BibFile, e: BibEntry, settings: CitationsSettings) -> list[Finding]:
     out: list[Finding] = []
-    ks, ke = e.key_span
+    ks, ke = e.key_span if e.key.strip() else (e.start, e.start + 1 + len(e.entry_type))
     if settings.check_required_fields:
         missing = missing_fields(bib, e)
         if missing:
