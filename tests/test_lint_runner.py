@@ -10,7 +10,16 @@ from lint_demo_plugin import DemoPlugin, demo_engine
 
 from lsp_server.documents.model import Chunk
 from lsp_server.engine import Engine
-from lsp_server.lint import EngineSpec, LintReport, Progress, build_engine, lint_target, read_source, run_lint
+from lsp_server.lint import (
+    LINT_PLUGIN_TIME_LIMIT,
+    EngineSpec,
+    LintReport,
+    Progress,
+    build_engine,
+    lint_target,
+    read_source,
+    run_lint,
+)
 from lsp_server.lint_files import Target
 from lsp_server.plugin import CheckContext, Finding, LoadedPlugins, Plugin, Severity
 
@@ -259,3 +268,13 @@ def test_lazy_replacements_are_asked_once_per_distinct_finding(tmp_path: Path) -
                       factory=lambda spec: build_engine(spec, LoadedPlugins({"demo": plugin}, {})))
     assert [x.replacements for _, x in report.findings] == [("color",)] * 3 + [()] + [("color",)]
     assert plugin.action_calls == 2  # one for "colour", one for "FIXME"
+
+
+def test_batch_runs_wait_longer_for_plugins_unless_the_workspace_says_otherwise(tmp_path: Path) -> None:
+    engine = demo_engine(EngineSpec(tmp_path))
+    assert engine.core.plugin_time_limit == LINT_PLUGIN_TIME_LIMIT
+    engine.shutdown()
+    _write(tmp_path / ".marginalia.toml", "plugin_time_limit = 3.5\n")
+    engine = demo_engine(EngineSpec(tmp_path))
+    assert engine.core.plugin_time_limit == 3.5
+    engine.shutdown()
