@@ -19,7 +19,8 @@ import sys
 import time
 from pathlib import Path
 
-from lsp_server.documents.latex import parse_latex, reused_blocks
+from lsp_server.documents.latex import parse_latex
+from lsp_server.documents.latex_cache import reused_blocks
 from lsp_server.documents.latex_offsets import offset_map_problems
 
 _WORD = re.compile(r"[^\W\d_]+")

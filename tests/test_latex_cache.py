@@ -9,7 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lsp_server.config import LatexSettings
-from lsp_server.documents.latex import parse_latex, reused_blocks
+from lsp_server.documents.latex import parse_latex
+from lsp_server.documents.latex_cache import reused_blocks
 from lsp_server.documents.model import ProseDocument
 
 BOOK = (

@@ -13,20 +13,18 @@ environment is reported in ``markup_notes`` and read as plainly as possible.
 
 Editing a long book re-parses it on every keystroke, so top-level blocks
 (text between blank lines that are not inside any group or environment) are
-cached per URI by their source text; see :class:`_BlockCache` for why a
+cached per URI by their source text; see :class:`BlockCache` for why a
 block's prose depends on nothing but its text.
 """
 
 from __future__ import annotations
 
 import re
-import threading
 import unicodedata
-from collections import OrderedDict
-from dataclasses import dataclass
 
 from lsp_server.config import LatexSettings
 from lsp_server.documents import latex_scan
+from lsp_server.documents.latex_cache import BLANK_LINE, Block, BlockCache, cache_for, shift
 from lsp_server.documents.latex_commands import (
     ACCENT_MARKS,
     COMMANDS,
@@ -41,7 +39,8 @@ from lsp_server.documents.latex_commands import (
 )
 from lsp_server.documents.latex_macros import MacroReader
 from lsp_server.documents.latex_scan import match_brace
-from lsp_server.documents.model import Chunk, Piece, PieceKind, ProseDocument, chunk_key
+from lsp_server.documents.latex_writer import ChunkWriter
+from lsp_server.documents.model import Chunk, PieceKind, ProseDocument
 from lsp_server.documents.placeholders import (
     PARENTHETICAL_CITATION,
     REFERENCE,
@@ -50,9 +49,6 @@ from lsp_server.documents.placeholders import (
     math_placeholder,
     word_placeholder,
 )
-
-TEXT = PieceKind.TEXT
-REPLACED = PieceKind.REPLACED
 
 _TOKEN = re.compile(
     r"\\(?:[A-Za-z]+|[^A-Za-z]|\Z)"
@@ -64,7 +60,6 @@ _TOKEN = re.compile(
 )
 _COMMENT = re.compile(r"%[^\r\n]*")
 _EOL_AND_INDENT = re.compile(r"(?:\r\n|\n|\r)[ \t]*")
-_BLANK_LINE = re.compile(r"[ \t]*(?:\r\n|\n|\r)[ \t]*(?:\r\n|\n|\r)")
 # Whitespace an argument may sit behind: spaces, comments, one line break.
 _ARG_GAP = re.compile(r"(?:[ \t]+|%[^\r\n]*|(?:\r\n|\n|\r)(?![ \t]*(?:\r\n|\n|\r)))*")
 _BRACKET_TOKEN = re.compile(r"[\[\]{}]|\\[\[\]{}%\\]|%[^\r\n]*")
@@ -118,173 +113,6 @@ def _env_pattern(name: str) -> re.Pattern[str]:
     return pat
 
 
-class _Writer:
-    """One chunk under construction (a cheaper, local cousin of ProseBuilder).
-
-    Runs of spaces are folded so the prose never holds two spaces in a row or a
-    leading space: dropped markup such as ``word \\label{x} next`` reads
-    ``word next``.
-    """
-
-    __slots__ = ("blank", "length", "parts", "pieces", "role", "src")
-
-    def __init__(self, src: str, role: str = "paragraph") -> None:
-        self.src = src
-        self.role = role
-        self.pieces: list[list[object]] = []
-        self.parts: list[str] = []
-        self.length = 0
-        self.blank = True  # empty, or ends with whitespace
-
-    def text(self, a: int, b: int) -> None:
-        src = self.src
-        if self.blank:
-            while a < b and src[a] == " ":
-                a += 1
-        if a >= b:
-            return
-        s = src[a:b]
-        n = len(s)
-        pieces = self.pieces
-        if pieces:
-            last = pieces[-1]
-            if last[4] is TEXT and last[3] == a:
-                last[1] = self.length + n  # type: ignore[assignment]
-                last[3] = b
-                self.parts.append(s)
-                self.length += n
-                self.blank = s[-1] in " \n"
-                return
-        pieces.append([self.length, self.length + n, a, b, TEXT])
-        self.parts.append(s)
-        self.length += n
-        self.blank = s[-1] in " \n"
-
-    def put(self, prose: str, a: int, b: int, kind: PieceKind = REPLACED) -> None:
-        if not prose:
-            return
-        n = len(prose)
-        self.pieces.append([self.length, self.length + n, a, max(a, b), kind])
-        self.parts.append(prose)
-        self.length += n
-        self.blank = prose[-1] in " \u00a0"
-
-    def space(self, a: int, b: int) -> None:
-        if not self.blank:
-            self.put(" ", a, b)
-
-    def chunk(self) -> Chunk | None:
-        """The finished chunk, trailing spaces trimmed; None if it holds no prose."""
-        text = "".join(self.parts)
-        if not text.strip():
-            return None
-        keep = len(text.rstrip(" \n"))
-        pieces = self.pieces
-        while pieces and int(pieces[-1][1]) > keep:  # type: ignore[call-overload]
-            last = pieces[-1]
-            ps, pe = int(last[0]), int(last[1])  # type: ignore[call-overload]
-            if last[4] is TEXT and ps < keep:
-                last[3] = int(last[3]) - (pe - keep)  # type: ignore[call-overload]
-                last[1] = keep
-                break
-            if text[ps:pe].strip(" \n"):
-                keep = pe  # never cut into a placeholder
-                break
-            pieces.pop()
-        text = text[:keep]
-        frozen = tuple(Piece(p[0], p[1], p[2], p[3], p[4]) for p in pieces)  # type: ignore[arg-type]
-        # Pieces follow the prose; a macro can read its arguments out of source order.
-        src_start = min(p.src_start for p in frozen)
-        src_end = max(p.src_end for p in frozen)
-        return Chunk(text, frozen, src_start, src_end, chunk_key(self.src[src_start:src_end], self.role), self.role)
-
-
-@dataclass(frozen=True, slots=True)
-class _Block:
-    text: str
-    start: int  # where it sat when cached; reuse shifts by the difference
-    chunks: tuple[Chunk, ...]
-
-
-def _shift(chunk: Chunk, delta: int) -> Chunk:
-    if delta == 0:
-        return chunk
-    pieces = tuple(
-        Piece(p.prose_start, p.prose_end, p.src_start + delta, p.src_end + delta, p.kind) for p in chunk.pieces
-    )
-    return Chunk(chunk.text, pieces, chunk.src_start + delta, chunk.src_end + delta, chunk.key, chunk.role)
-
-
-class _BlockCache:
-    """Prose of top-level blocks from the previous parse of one document.
-
-    A top-level block starts with a fresh paragraph right after a blank line
-    and ends at the next blank line outside every group and environment.  Its
-    prose depends only on its own text: nothing carries state across a
-    top-level blank line, and argument look-ahead never crosses one.  Blocks
-    with markup notes are never stored, because an unclosed ``{``, ``$`` or
-    environment searched beyond the block.  So a block found again, followed
-    again by a blank line, yields the same chunks shifted to its new place.
-    """
-
-    HEAD = 32  # blocks are looked up by their first characters
-
-    def __init__(self, fingerprint: object) -> None:
-        self.fingerprint = fingerprint
-        self.lock = threading.Lock()
-        self._old: dict[str, list[_Block]] = {}
-        self._new: dict[str, list[_Block]] = {}
-        self.reused = 0  # blocks reused by the last parse, for benchmarks and tests
-
-    def lookup(self, src: str, pos: int, end: int) -> _Block | None:
-        cands = self._old.get(src[pos : pos + self.HEAD])
-        if not cands:
-            return None
-        for block in cands:
-            stop = pos + len(block.text)
-            if stop <= end and src.startswith(block.text, pos) and _BLANK_LINE.match(src, stop, end):
-                self.reused += 1
-                return block
-        return None
-
-    def store(self, block: _Block) -> None:
-        if len(block.text) >= self.HEAD:
-            bucket = self._new.setdefault(block.text[: self.HEAD], [])
-            if all(b.text != block.text for b in bucket):
-                bucket.append(block)
-
-    def rotate(self) -> None:
-        """Keep only what the last parse saw, so memory follows the document."""
-        self._old, self._new = self._new, {}
-
-    def start(self) -> None:
-        self.reused = 0
-
-
-_CACHES: OrderedDict[str, _BlockCache] = OrderedDict()
-_CACHES_LOCK = threading.Lock()
-_MAX_CACHED_DOCUMENTS = 16
-
-
-def _cache_for(uri: str, fingerprint: object) -> _BlockCache:
-    with _CACHES_LOCK:
-        cache = _CACHES.get(uri)
-        if cache is None or cache.fingerprint != fingerprint:
-            cache = _BlockCache(fingerprint)
-            _CACHES[uri] = cache
-        _CACHES.move_to_end(uri)
-        while len(_CACHES) > _MAX_CACHED_DOCUMENTS:
-            _CACHES.popitem(last=False)
-        return cache
-
-
-def reused_blocks(uri: str) -> int:
-    """How many cached blocks the last parse of ``uri`` reused (0 when it has no cache)."""
-    with _CACHES_LOCK:
-        cache = _CACHES.get(uri)
-    return cache.reused if cache is not None else 0
-
-
 def _settings_tables(settings: LatexSettings) -> tuple[dict[str, Command], dict[str, Environment]]:
     """User declarations as table entries; unknown values are ignored."""
     commands: dict[str, Command] = {}
@@ -319,7 +147,7 @@ class _Parser:
         commands: dict[str, Command],
         environments: dict[str, Environment],
         macros: MacroReader,
-        cache: _BlockCache | None = None,
+        cache: BlockCache | None = None,
     ) -> None:
         self.src = src
         self.commands = commands
@@ -329,7 +157,7 @@ class _Parser:
         self.chunks: list[Chunk] = []
         self.notes: list[tuple[int, int, str]] = []
         self.base_role = "paragraph"
-        self.w = _Writer(src)
+        self.w = ChunkWriter(src)
         self.depth = 0
 
     # -- chunks ----------------------------------------------------------------
@@ -340,12 +168,12 @@ class _Parser:
         chunk = self.w.chunk()
         if chunk is not None:
             self.chunks.append(chunk)
-        self.w = _Writer(self.src, role or self.base_role)
+        self.w = ChunkWriter(self.src, role or self.base_role)
 
     def side_chunk(self, role: str, a: int, b: int) -> None:
         """Parse ``src[a:b]`` into a chunk of its own, then resume the paragraph."""
         outer = self.w
-        self.w = _Writer(self.src, role)
+        self.w = ChunkWriter(self.src, role)
         self.parse(a, b)
         chunk = self.w.chunk()
         if chunk is not None:
@@ -388,12 +216,12 @@ class _Parser:
                         self.end_chunk()
                         if cache is not None:
                             if len(self.notes) == note_mark and s > block_start:
-                                cache.store(_Block(src[block_start:s], block_start, tuple(self.chunks[chunk_mark:])))
+                                cache.store(Block(src[block_start:s], block_start, tuple(self.chunks[chunk_mark:])))
                             block_start, chunk_mark, note_mark = pos, len(self.chunks), len(self.notes)
                             hit = cache.lookup(src, pos, end)
                             if hit is not None:
                                 delta = pos - hit.start
-                                self.chunks.extend(_shift(ch, delta) for ch in hit.chunks)
+                                self.chunks.extend(shift(ch, delta) for ch in hit.chunks)
                                 pos += len(hit.text)
                     elif not self.w.blank:
                         # Keep one exact character: a line break stays "\n" (as in the Markdown
@@ -442,7 +270,7 @@ class _Parser:
         m = _COMMENT.match(self.src, s, end)
         pos = m.end() if m else s + 1
         eol = _EOL_AND_INDENT.match(self.src, pos, end)
-        if eol is None or _BLANK_LINE.match(self.src, pos, end):
+        if eol is None or BLANK_LINE.match(self.src, pos, end):
             return pos  # a blank line after a comment still ends the paragraph
         return eol.end()
 
@@ -532,7 +360,7 @@ class _Parser:
         if ch == "{":
             close = _match_raw(src, q, end) if raw else match_brace(src, q, end)
             if close is None:
-                blank = _BLANK_LINE.search(src, q, end)
+                blank = BLANK_LINE.search(src, q, end)
                 stop = blank.start() if blank else end
                 self.note(q, q + 1, "unclosed '{' in an argument")
                 return q + 1, stop, stop
@@ -1028,7 +856,7 @@ def parse_latex(
         tuple(sorted(environments)),
         macros.fingerprint,
     )
-    block_cache = _cache_for(uri, fingerprint) if cache and uri else None
+    block_cache = cache_for(uri, fingerprint) if cache and uri else None
     parser = _Parser(source, commands, environments, macros, block_cache)
     if block_cache is not None:
         with block_cache.lock:

@@ -1,0 +1,94 @@
+"""A chunk under construction: the LaTeX parser's cheaper, local cousin of ProseBuilder.
+
+Pieces are kept as small lists while a chunk grows (adjacent verbatim runs
+merge in place) and frozen into :class:`Piece` objects once, when the chunk
+ends.
+"""
+
+from __future__ import annotations
+
+from lsp_server.documents.model import Chunk, Piece, PieceKind, chunk_key
+
+TEXT = PieceKind.TEXT
+REPLACED = PieceKind.REPLACED
+
+
+class ChunkWriter:
+    """One chunk under construction (a cheaper, local cousin of ProseBuilder).
+
+    Runs of spaces are folded so the prose never holds two spaces in a row or a
+    leading space: dropped markup such as ``word \\label{x} next`` reads
+    ``word next``.
+    """
+
+    __slots__ = ("blank", "length", "parts", "pieces", "role", "src")
+
+    def __init__(self, src: str, role: str = "paragraph") -> None:
+        self.src = src
+        self.role = role
+        self.pieces: list[list[object]] = []
+        self.parts: list[str] = []
+        self.length = 0
+        self.blank = True  # empty, or ends with whitespace
+
+    def text(self, a: int, b: int) -> None:
+        src = self.src
+        if self.blank:
+            while a < b and src[a] == " ":
+                a += 1
+        if a >= b:
+            return
+        s = src[a:b]
+        n = len(s)
+        pieces = self.pieces
+        if pieces:
+            last = pieces[-1]
+            if last[4] is TEXT and last[3] == a:
+                last[1] = self.length + n  # type: ignore[assignment]
+                last[3] = b
+                self.parts.append(s)
+                self.length += n
+                self.blank = s[-1] in " \n"
+                return
+        pieces.append([self.length, self.length + n, a, b, TEXT])
+        self.parts.append(s)
+        self.length += n
+        self.blank = s[-1] in " \n"
+
+    def put(self, prose: str, a: int, b: int, kind: PieceKind = REPLACED) -> None:
+        if not prose:
+            return
+        n = len(prose)
+        self.pieces.append([self.length, self.length + n, a, max(a, b), kind])
+        self.parts.append(prose)
+        self.length += n
+        self.blank = prose[-1] in " \u00a0"
+
+    def space(self, a: int, b: int) -> None:
+        if not self.blank:
+            self.put(" ", a, b)
+
+    def chunk(self) -> Chunk | None:
+        """The finished chunk, trailing spaces trimmed; None if it holds no prose."""
+        text = "".join(self.parts)
+        if not text.strip():
+            return None
+        keep = len(text.rstrip(" \n"))
+        pieces = self.pieces
+        while pieces and int(pieces[-1][1]) > keep:  # type: ignore[call-overload]
+            last = pieces[-1]
+            ps, pe = int(last[0]), int(last[1])  # type: ignore[call-overload]
+            if last[4] is TEXT and ps < keep:
+                last[3] = int(last[3]) - (pe - keep)  # type: ignore[call-overload]
+                last[1] = keep
+                break
+            if text[ps:pe].strip(" \n"):
+                keep = pe  # never cut into a placeholder
+                break
+            pieces.pop()
+        text = text[:keep]
+        frozen = tuple(Piece(p[0], p[1], p[2], p[3], p[4]) for p in pieces)  # type: ignore[arg-type]
+        # Pieces follow the prose; a macro can read its arguments out of source order.
+        src_start = min(p.src_start for p in frozen)
+        src_end = max(p.src_end for p in frozen)
+        return Chunk(text, frozen, src_start, src_end, chunk_key(self.src[src_start:src_end], self.role), self.role)
