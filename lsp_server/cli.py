@@ -16,7 +16,10 @@ import sys
 import tomllib
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from lsp_server.lint import EngineSpec, LintReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
 log = logging.getLogger("marginalia")
@@ -225,13 +228,25 @@ def _editor_settings(args: argparse.Namespace) -> dict[str, Any]:
     return layer
 
 
-def _print_stats(paths: Sequence[Path]) -> int:
+def _print_stats(report: LintReport, spec: EngineSpec, stream: TextIO) -> int:
+    """Writing statistics from the style plugin: ``marginalia_style.stats.render(docs) -> str``."""
     try:
         from marginalia_style import stats  # type: ignore[attr-defined, unused-ignore]
     except ImportError:
         _err("--stats needs the style plugin (marginalia_style.stats), which is not available")
         return EXIT_ERROR
-    print(stats.render(list(paths)), end="")
+    from lsp_server.lint import build_engine, read_source
+
+    engine = build_engine(spec)
+    try:
+        docs = []
+        for f in report.files:
+            text, _ = read_source(f.path) if not (f.errors or f.skipped) else (None, None)
+            if text is not None:
+                docs.append(engine.parse(text, f.language_id, f.path.as_uri()))
+    finally:
+        engine.shutdown()
+    stream.write(stats.render(docs))
     return EXIT_OK
 
 
@@ -274,7 +289,9 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         sys.stdout.flush()
     code = report.exit_code(Severity.parse(args.fail_level))
     if args.stats:
-        stats_code = _print_stats([f.path for f in report.files if not f.errors and not f.skipped])
+        # Machine-readable reports stay one document: the statistics go to stderr then.
+        to_stdout = args.format == "text" and not args.output
+        stats_code = _print_stats(report, spec, sys.stdout if to_stdout else sys.stderr)
         code = max(code, stats_code)
     return code
 

@@ -7,10 +7,12 @@ distribution on PYTHONPATH, the way any installed plugin is found, and
 
 from __future__ import annotations
 
+import importlib
 import json
 import os
 import subprocess
 import sys
+import types
 from pathlib import Path
 
 import pytest
@@ -210,3 +212,30 @@ def test_config_items_are_read_as_toml_or_strings() -> None:
     assert parse_config_item('disabled_rules=["a", "b"]') == {"disabled_rules": ["a", "b"]}
     with pytest.raises(ValueError, match="KEY=VALUE"):
         parse_config_item("=x")
+
+
+def test_stats_hands_the_parsed_documents_to_the_style_plugin(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from lsp_server import cli
+    from lsp_server.documents.model import ProseDocument
+
+    seen: list[ProseDocument] = []
+
+    def render(docs: list[ProseDocument]) -> str:
+        seen.extend(docs)
+        return f"stats for {len(docs)} documents\n"
+
+    fake = types.ModuleType("marginalia_style.stats")
+    fake.render = render  # type: ignore[attr-defined]
+    monkeypatch.setitem(sys.modules, "marginalia_style.stats", fake)
+    monkeypatch.setattr(importlib.import_module("marginalia_style"), "stats", fake, raising=False)
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text("# Title\n\nSome prose here.\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\xff")
+    code = cli.main(["lint", "--plugins", "grammar-rules", "--stats", "a.md", "bad.txt"])
+    out = capsys.readouterr().out
+    assert code == 2  # bad.txt
+    assert out.endswith("stats for 1 documents\n")
+    assert [d.language_id for d in seen] == ["markdown"]
+    assert "Some prose here." in seen[0].prose
