@@ -250,3 +250,11 @@ def test_a_dead_server_is_not_asked_once_per_paragraph(tmp_path: Path, fake: Fak
     from marginalia_grammar.client import shared_client
 
     assert shared_client(url, timeout=30.0, max_concurrent=2).requests_sent == 1  # then it failed fast
+
+
+def test_offsets_after_emoji_and_math_letters_map_exactly(tmp_path: Path, fake: FakeLanguageTool) -> None:
+    # LanguageTool counts UTF-16 units: 😀 and 𝒙 are two each, one code point each in Python.
+    source = "😀 Note 𝒙𝒚: we could of known it, said the the 🦊.\n"
+    result = _engine(tmp_path, {"mode": "remote", "url": fake.url}).check(parse_document(source, "plaintext"))
+    spans = sorted((f.rule, source[f.start : f.end]) for f in result.findings)
+    assert spans == [("grammar.COULD_OF", "of"), ("grammar.ENGLISH_WORD_REPEAT_RULE", "the the")]

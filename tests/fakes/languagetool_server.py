@@ -30,13 +30,14 @@ _CATEGORY_MISC = {"id": "MISC", "name": "Miscellaneous"}
 _CATEGORY_TYPOS = {"id": "TYPOS", "name": "Possible Typo"}
 
 
-def _plain_and_map(form: dict[str, str]) -> tuple[str, list[tuple[int, int, int, int, bool]]]:
-    """The text the rules read, and segments (plain_start, plain_end, orig_start, orig_end, is_text)."""
+def _plain_and_map(form: dict[str, str]) -> tuple[str, list[tuple[int, int, int, int, bool]], str]:
+    """The text the rules read, segments (plain_start, plain_end, orig_start, orig_end, is_text), the original text."""
     if "data" not in form:
         text = form.get("text", "")
-        return text, [(0, len(text), 0, len(text), True)]
+        return text, [(0, len(text), 0, len(text), True)], text
     parts = json.loads(form["data"])["annotation"]
     plain: list[str] = []
+    orig: list[str] = []
     segs: list[tuple[int, int, int, int, bool]] = []
     p = o = 0
     for part in parts:
@@ -44,6 +45,7 @@ def _plain_and_map(form: dict[str, str]) -> tuple[str, list[tuple[int, int, int,
             t = part["text"]
             segs.append((p, p + len(t), o, o + len(t), True))
             plain.append(t)
+            orig.append(t)
             p += len(t)
             o += len(t)
         else:
@@ -51,9 +53,10 @@ def _plain_and_map(form: dict[str, str]) -> tuple[str, list[tuple[int, int, int,
             markup = part["markup"]
             segs.append((p, p + len(reading), o, o + len(markup), False))
             plain.append(reading)
+            orig.append(markup)
             p += len(reading)
             o += len(markup)
-    return "".join(plain), segs
+    return "".join(plain), segs, "".join(orig)
 
 
 def _to_orig(pos: int, segs: list[tuple[int, int, int, int, bool]], end: bool) -> int:
@@ -65,8 +68,14 @@ def _to_orig(pos: int, segs: list[tuple[int, int, int, int, bool]], end: bool) -
     return segs[-1][3] if segs else pos
 
 
-def _match(plain: str, start: int, end: int, message: str, rule: dict[str, Any], replacements: list[str], segs: list[tuple[int, int, int, int, bool]]) -> dict[str, Any]:
+def _utf16(text: str, pos: int) -> int:
+    """LanguageTool is Java: its offsets count UTF-16 units, not code points."""
+    return len(text[:pos].encode("utf-16-le")) // 2
+
+
+def _match(plain: str, start: int, end: int, message: str, rule: dict[str, Any], replacements: list[str], segs: list[tuple[int, int, int, int, bool]], original: str) -> dict[str, Any]:
     o_start, o_end = _to_orig(start, segs, False), _to_orig(end, segs, True)
+    o_start, o_end = _utf16(original, o_start), _utf16(original, o_end)
     sent_start = max(plain.rfind(".", 0, start) + 1, 0)
     sent_end = plain.find(".", end)
     sentence = plain[sent_start : sent_end + 1 if sent_end >= 0 else len(plain)].strip()
@@ -177,14 +186,14 @@ class FakeLanguageTool:
                     if "text" not in form and "data" not in form:
                         self._send(400, "Error: Missing 'text' or 'data' parameter")
                         return
-                    plain, segs = _plain_and_map(form)
+                    plain, segs, original = _plain_and_map(form)
                     disabled = set(filter(None, form.get("disabledRules", "").split(",")))
                     found = run_rules(plain, disabled)
                     lang = form.get("language", "auto")
                     body = {
                         "software": {"name": "LanguageTool", "version": "6.8-fake", "apiVersion": 1},
                         "language": {"name": lang, "code": lang, "detectedLanguage": {"name": lang, "code": lang}},
-                        "matches": [_match(plain, s, e, msg, rule, reps, segs) for s, e, msg, rule, reps in found],
+                        "matches": [_match(plain, s, e, msg, rule, reps, segs, original) for s, e, msg, rule, reps in found],
                     }
                     self._send(200, body)
                 else:
