@@ -14,6 +14,7 @@ import subprocess
 import sys
 import types
 from pathlib import Path
+from typing import Any
 
 import pytest
 from lint_demo_plugin import install_demo_distribution
@@ -239,3 +240,43 @@ def test_stats_hands_the_parsed_documents_to_the_style_plugin(
     assert out.endswith("stats for 1 documents\n")
     assert [d.language_id for d in seen] == ["markdown"]
     assert "Some prose here." in seen[0].prose
+
+
+@pytest.mark.parametrize("command", ["cite", "models", "languagetool"])
+def test_pass_through_commands_reach_their_modules(command: str, ws: Path, env: dict[str, str]) -> None:
+    result = marginalia([command, "--help"], ws, env)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith(f"usage: marginalia {command}")
+
+
+def _lsp_message(payload: dict[str, object]) -> bytes:
+    body = json.dumps(payload).encode()
+    return b"Content-Length: %d\r\n\r\n" % len(body) + body
+
+
+def test_serve_speaks_lsp_over_stdio(ws: Path, env: dict[str, str]) -> None:
+    requests = [
+        {"jsonrpc": "2.0", "id": 1, "method": "initialize",
+         "params": {"processId": None, "rootUri": ws.as_uri(), "capabilities": {}}},
+        {"jsonrpc": "2.0", "method": "initialized", "params": {}},
+        {"jsonrpc": "2.0", "id": 2, "method": "shutdown"},
+        {"jsonrpc": "2.0", "method": "exit"},
+    ]
+    result = subprocess.run(
+        [sys.executable, "-m", "lsp_server.cli", "serve", "--stdio"], cwd=ws, env=env, capture_output=True, timeout=120,
+        input=b"".join(_lsp_message(r) for r in requests),
+    )
+    assert result.returncode == 0, result.stderr.decode()[-2000:]
+    responses = {m["id"]: m for m in _read_lsp_messages(result.stdout) if "id" in m}
+    assert "textDocumentSync" in responses[1]["result"]["capabilities"]
+    assert responses[2]["result"] is None
+
+
+def _read_lsp_messages(data: bytes) -> list[dict[str, Any]]:
+    messages = []
+    while data:
+        header, _, rest = data.partition(b"\r\n\r\n")
+        length = next(int(line.split(b":")[1]) for line in header.split(b"\r\n") if line.lower().startswith(b"content-length"))
+        messages.append(json.loads(rest[:length]))
+        data = rest[length:]
+    return messages
