@@ -255,7 +255,7 @@ def _lsp_message(payload: dict[str, object]) -> bytes:
 
 
 def test_serve_speaks_lsp_over_stdio(ws: Path, env: dict[str, str]) -> None:
-    requests = [
+    requests: list[dict[str, object]] = [
         {"jsonrpc": "2.0", "id": 1, "method": "initialize",
          "params": {"processId": None, "rootUri": ws.as_uri(), "capabilities": {}}},
         {"jsonrpc": "2.0", "method": "initialized", "params": {}},
