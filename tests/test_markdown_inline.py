@@ -185,12 +185,18 @@ def test_unresolved_brackets_stay_literal() -> None:
         ("Go to (https://en.wikipedia.org/wiki/Foo_(bar)) now.", "https://en.wikipedia.org/wiki/Foo_(bar)"),
         ("Go to www.example.org! Now.", "www.example.org"),
         ("Mail <me@example.org> now.", "<me@example.org>"),
+        ("Upper HTTPS://A.B/c. Next.", "HTTPS://A.B/c"),
     ],
 )
 def test_urls_are_url_placeholders(src: str, url: str) -> None:
     chunk = only(parse(src))
     got = placeholders(chunk, src)
     assert got == [("url", "URL", url)]
+
+
+@pytest.mark.parametrize("src", ["A bare http:// scheme.", "The www. prefix.", "Not xhttp://a.b here."])
+def test_url_lookalikes_stay_text(src: str) -> None:
+    assert only(parse(src)).text == src
 
 
 def test_image_alt_text_is_a_caption_chunk() -> None:

@@ -124,6 +124,9 @@ def test_pathological_nesting_and_unclosed_delimiters_stay_fast() -> None:
         "a@" * 5000,
         "http://" * 3000,
         "^[" * 3000 + "]" * 3000,
+        "[" * 3000 + "@ " + "]" * 3000 + "\n\n[r]: /u",
+        "see http://x.org/" + ")" * 30000,
+        "\\begin{e" + "\\begin{f".join(str(k) for k in range(2000)) + "}",
     ]
     for source in cases:
         began = time.perf_counter()

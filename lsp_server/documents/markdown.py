@@ -76,7 +76,8 @@ class _Walker:
         self.refs_src: list[tuple[str, int, int, bool, bool]] = []
 
     def is_reference(self, label: str) -> bool:
-        return bool(self.references) and normalizeReference(label) in self.references
+        # CommonMark labels are at most 999 characters; longer brackets are never references.
+        return bool(self.references) and len(label) < 1000 and normalizeReference(label) in self.references
 
     # -- content of blocks --------------------------------------------------
     def _line_text(self, ln: int) -> tuple[int, str]:

@@ -469,7 +469,9 @@ class InlineScanner:
         if tail > 0:  # [text](url) or [text][ref]: the text is prose, the target is not
             self.scan(out, i + 1, close, depth + 1)
             return tail
-        keys = bracket_keys(text, i + 1, close) if "@" in text[i + 1 : close] else None
+        # A citation holds keys and plain prefixes/locators, no nested brackets.
+        plain = text.find("@", i + 1, close) >= 0 and text.find("[", i + 1, close) < 0
+        keys = bracket_keys(text, i + 1, close) if plain else None
         if keys is not None:
             crossref_only = True
             for km in keys:
@@ -530,8 +532,10 @@ class InlineScanner:
                     and text[s:i].lower() == scheme
                     and (s == 0 or not (text[s - 1].isalnum() or text[s - 1] in "_/"))
                 ):
-                    if out.retract(s, i):
-                        return self._bare_url(s, end, out)
+                    stop = self._url_end(s, end)
+                    if stop > i and out.retract(s, i):
+                        out.replace(PieceKind.URL, placeholders.URL, s, stop)
+                        return stop
                     break
         out.text(i, i + 1)
         return i + 1
@@ -629,23 +633,32 @@ class InlineScanner:
         out.text(i, i + 1)
         return i + 1
 
-    def _bare_url(self, i: int, end: int, out: ChunkOps) -> int:
+    def _url_end(self, i: int, end: int) -> int:
+        """End of the bare URL starting at ``i`` (trailing punctuation excluded), or -1."""
         text = self.text
         m = _URL_BODY.match(text, i, end)
         assert m is not None
         stop = m.end()
+        # A closing bracket ends the URL unless the URL opened it: (see https://x.org/a_(b)).
+        unmatched = {")": text.count(")", i, stop) - text.count("(", i, stop)}
+        unmatched["]"] = text.count("]", i, stop) - text.count("[", i, stop)
         while stop > i:
             c = text[stop - 1]
-            if (
-                c in _URL_TRAILING
-                or (c == ")" and text.count("(", i, stop) < text.count(")", i, stop))
-                or (c == "]" and text.count("[", i, stop) < text.count("]", i, stop))
-            ):
+            if c in _URL_TRAILING:
+                stop -= 1
+            elif c in unmatched and unmatched[c] > 0:
+                unmatched[c] -= 1
                 stop -= 1
             else:
                 break
         body = text[i:stop]
-        if body.endswith("://") or (body.startswith("www.") and "." not in body[4:]):
+        if text.startswith("www.", i):
+            return stop if body.startswith("www.") and "." in body[4:] else -1
+        return -1 if body.endswith("://") else stop
+
+    def _bare_url(self, i: int, end: int, out: ChunkOps) -> int:
+        stop = self._url_end(i, end)
+        if stop < 0:
             out.text(i, i + 1)
             return i + 1
         out.replace(PieceKind.URL, placeholders.URL, i, stop)
