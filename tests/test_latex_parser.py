@@ -220,7 +220,7 @@ def test_minted_with_language_argument_is_skipped() -> None:
 def test_skipped_commands_leave_no_trace() -> None:
     src = (
         "A word\\label{sec:x} and \\includegraphics[width=2cm]{fig.pdf} more\\index{more} "
-        "text\\usepackage{x}\\bibliographystyle{plain}\\bibliography{refs}."
+        "text\\bibliographystyle{plain}\\bibliography{refs}."
     )
     assert one(src) == "A word and more text."
 
@@ -589,3 +589,27 @@ def test_pathological_input_never_raises(src: str) -> None:
 def test_unclosed_brace_in_argument_is_limited_to_its_paragraph() -> None:
     doc = parse("Text \\footnote{unclosed note\n\nNext paragraph is normal.")
     assert "Next paragraph is normal." in [c.text for c in doc.chunks]
+
+
+def test_preamble_fragment_without_begin_document_holds_no_prose() -> None:
+    src = "% packages.tex, \\input in the preamble\n\\usepackage{amsmath}\n\\setmainfont{Linux Libertine O}\n"
+    doc = parse(src)
+    assert doc.chunks == ()
+    assert doc.declared_language is None
+
+
+def test_tabu_width_and_column_spec_are_skipped() -> None:
+    src = "\\begin{tabu}to .6\\linewidth {c X[4,l]}\nLaTeX & text \\\\\n\\end{tabu}"
+    assert prose(src) == ["LaTeX", "text"]
+
+
+def test_thin_space_before_a_footnote_does_not_float_before_the_period() -> None:
+    doc = parse("une action\\,\\footnote{Une note.}. Puis la suite~\\cite{a}.")
+    assert doc.chunks[0].text == "une action. Puis la suite [1]."
+
+
+def test_unknown_macro_arguments_that_look_like_keys_are_not_prose() -> None:
+    # The key is not checked; the command, alone in the sentence, reads as a noun.
+    doc = parse("Voir la \\sssref{sa:subsubsec:presRPSGe} et \\myref{fig2} ici.")
+    assert doc.chunks[0].text == "Voir la Y et Y ici."
+    assert source_of(doc, "Y") == "\\sssref{sa:subsubsec:presRPSGe}"

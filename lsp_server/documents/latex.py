@@ -51,7 +51,7 @@ from lsp_server.documents.placeholders import (
 )
 
 _TOKEN = re.compile(
-    r"\\(?:[A-Za-z]+|[^A-Za-z]|\Z)"
+    r"\\(?:[A-Za-z@]+|[^A-Za-z@]|\Z)"
     r"|[{}$%~&#^_]"
     r"|``?|''|---?"
     r"|[\r\n][ \t\r\n]*| [ \t]+|\t[ \t]*"
@@ -63,13 +63,22 @@ _EOL_AND_INDENT = re.compile(r"(?:\r\n|\n|\r)[ \t]*")
 # Whitespace an argument may sit behind: spaces, comments, one line break.
 _ARG_GAP = re.compile(r"(?:[ \t]+|%[^\r\n]*|(?:\r\n|\n|\r)(?![ \t]*(?:\r\n|\n|\r)))*")
 _BRACKET_TOKEN = re.compile(r"[\[\]{}]|\\[\[\]{}%\\]|%[^\r\n]*")
-_CONTROL_WORD = re.compile(r"\\(?:[A-Za-z]+|.)", re.S)
+_CONTROL_WORD = re.compile(r"\\(?:[A-Za-z@]+|.)", re.S)
+# An unknown command's argument that looks like a key, not words: "sec:intro", "fig_2", "smith2010".
+_KEY_LIKE = re.compile(r"[\w.-]*[:_/][\w.:/-]*|(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[\w-]+")
 _INLINE_MATH = re.compile(r"(?:[^$\\%\r\n]+|\\.|%[^\r\n]*|(?:\r\n|\n|\r)(?![ \t]*(?:\r\n|\n|\r)))*", re.S)
 _DISPLAY_DOLLARS = re.compile(r"(?:[^$\\%]+|\\.|%[^\r\n]*|\$(?!\$))*", re.S)
 _PAREN_MATH = re.compile(r"(?:[^\\%]+|\\[^)]|%[^\r\n]*)*", re.S)
 _BRACKET_MATH = re.compile(r"(?:[^\\%]+|\\[^\]]|%[^\r\n]*)*", re.S)
 _MATH_TAIL = re.compile(r"(?:\s|\\label\s*\{[^{}]*\}|\\(?:nonumber|notag|quad|qquad|[,;!]|\\))+\Z")
 _ENV_NAME = re.compile(r"[ \t]*\{([^{}\r\n]{1,80})\}")
+_REST_OF_LINE = re.compile(r"[^\r\n%]*")
+_TEXT_ON_NEXT_LINE = re.compile(r"(?:%[^\r\n]*)?(?:\r\n|\n|\r)[ \t]*[^\s\\%]")
+_TABU_WIDTH = re.compile(r"\s*(?:to|spread)(?![A-Za-z])[^{}\r\n]*")
+# Commands that only a preamble or a package holds: a file using them is no body fragment.
+_PREAMBLE_ONLY = re.compile(
+    r"\\(?:usepackage|RequirePackage|documentclass|ProvidesPackage|ProvidesClass|NeedsTeXFormat)(?![A-Za-z])"
+)
 _BARE_FILE = re.compile(r"[ \t]*([^\s{}\\%]+)")
 _LET = re.compile(r"\s*\\(?:[A-Za-z@]+|.)\s*=?\s*(?:\\(?:[A-Za-z@]+|.)|.)?", re.S)
 _DEF_HEAD = re.compile(r"\s*\\(?:[A-Za-z@]+|.)[^{]{0,40}?(?=\{)", re.S)
@@ -401,6 +410,10 @@ class _Parser:
             if letter == "s":
                 if p < end and src[p] == "*":
                     p += 1
+            elif letter == "t":  # tabu's "to <width>" / "spread <width>" before its column spec
+                m = _TABU_WIDTH.match(src, p, end)
+                if m is not None:
+                    p = m.end()
             elif letter == "o":
                 q = self.gap(p, end)
                 if q < end and src[q] == "[":
@@ -421,7 +434,7 @@ class _Parser:
         name = tok[1:]
         if not name:
             return pos
-        if not ("a" <= name[0] <= "z" or "A" <= name[0] <= "Z"):
+        if len(name) == 1 and not ("a" <= name <= "z" or "A" <= name <= "Z"):
             return self.control_symbol(name, s, pos, end, table)
         if name == "begin":
             return self.environment(s, pos, end)
@@ -677,26 +690,28 @@ class _Parser:
         """
         args, after = self.read_args("*", pos, end)
         content = False
+        src = self.src
         for letter, a, b in args:
-            if letter == "m" and a < b:
+            if letter == "m" and a < b and not _KEY_LIKE.fullmatch(src, a, b):
                 if content:
                     self.w.space(a, a)  # separate arguments: "\\foo{a}{b}" is not "ab"
                 content = True
                 self.parse(a, b)
-        if not content and self.in_sentence(s, after, end):
+        if not content and self.in_sentence(after):
             self.w.put(word_placeholder(name), s, after, PieceKind.COMMAND)
         return after
 
-    def in_sentence(self, s: int, after: int, end: int) -> bool:
+    def in_sentence(self, after: int) -> bool:
+        """Does a command ending at ``after`` sit between words, where it likely prints one?"""
         w = self.w
-        if not w.length or w.parts[-1][-1:].isalnum():
-            return False  # starts a chunk (layout), or glued to a word ("word\foo")
-        src = self.src
-        line_end = after
-        while line_end < end and src[line_end] not in "\r\n%":
-            line_end += 1
-        rest = src[after:line_end].strip()
-        return bool(rest) and not rest.startswith("\\")
+        if not w.length or (not w.blank and w.parts[-1][-1:].isalnum()):
+            return False  # starts a chunk (layout), or glued to a word ("word\\foo")
+        rest = _REST_OF_LINE.match(self.src, after)
+        if rest is None:
+            return False
+        if rest.group().strip():
+            return True
+        return _TEXT_ON_NEXT_LINE.match(self.src, rest.end()) is not None
 
     def macro(self, name: str, s: int, pos: int, end: int) -> int:
         """A macro the document defines itself (see :class:`MacroReader`)."""
@@ -811,13 +826,18 @@ def _reading(code: str) -> str:
 
 
 def _body_span(src: str) -> tuple[int, int]:
-    """Between \\begin{document} and \\end{document}; a fragment is all body."""
+    """Between \\begin{document} and \\end{document}; a body fragment is all body."""
     start = 1 if src.startswith("\ufeff") else 0
     end = len(src)
     for m in _BEGIN_DOCUMENT.finditer(src):
         if not latex_scan.line_is_commented(src, m.start()):
             start = m.end()
             break
+    else:
+        # No \begin{document}: an included fragment, all body -- unless it is preamble material
+        # (\usepackage is an error after \begin{document}), which holds no prose.
+        if any(not latex_scan.line_is_commented(src, m.start()) for m in _PREAMBLE_ONLY.finditer(src)):
+            return end, end
     for m in _END_DOCUMENT.finditer(src, start):
         if not latex_scan.line_is_commented(src, m.start()):
             end = m.start()

@@ -394,7 +394,8 @@ ENVIRONMENTS["wrapfigure"] = Environment("oMoM", Env.FLOAT)
 ENVIRONMENTS["wraptable"] = Environment("oMoM", Env.FLOAT)
 ENVIRONMENTS["subfigure"] = Environment("oM", Env.FLOAT)
 ENVIRONMENTS["subtable"] = Environment("oM", Env.FLOAT)
-ENVIRONMENTS.update(_envs(Env.TABLE, "oM", "tabular longtable array supertabular tabu longtabu"))
+ENVIRONMENTS.update(_envs(Env.TABLE, "oM", "tabular longtable array supertabular"))
+ENVIRONMENTS.update(_envs(Env.TABLE, "tM", "tabu longtabu"))
 ENVIRONMENTS.update(_envs(Env.TABLE, "MoM", "tabular* tabularx tabulary xtabular"))
 ENVIRONMENTS.update(
     _envs(

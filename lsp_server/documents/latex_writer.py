@@ -18,10 +18,12 @@ class ChunkWriter:
 
     Runs of spaces are folded so the prose never holds two spaces in a row or a
     leading space: dropped markup such as ``word \\label{x} next`` reads
-    ``word next``.
+    ``word next``.  A space standing for markup (``~``, ``\\,``, a line break
+    replaced) is only written when more prose follows, and not before ``.``,
+    ``,`` or ``)``: ``action\\,\\footnote{...}.`` reads ``action.``.
     """
 
-    __slots__ = ("blank", "length", "parts", "pieces", "role", "src")
+    __slots__ = ("blank", "length", "parts", "pending", "pieces", "role", "src")
 
     def __init__(self, src: str, role: str = "paragraph") -> None:
         self.src = src
@@ -29,7 +31,8 @@ class ChunkWriter:
         self.pieces: list[list[object]] = []
         self.parts: list[str] = []
         self.length = 0
-        self.blank = True  # empty, or ends with whitespace
+        self.blank = True  # empty, or ends with whitespace (written or pending)
+        self.pending: tuple[int, int] | None = None  # source span of a space not yet written
 
     def text(self, a: int, b: int) -> None:
         src = self.src
@@ -38,6 +41,8 @@ class ChunkWriter:
                 a += 1
         if a >= b:
             return
+        if self.pending is not None:
+            self._flush(src[a])
         s = src[a:b]
         n = len(s)
         pieces = self.pieces
@@ -58,6 +63,8 @@ class ChunkWriter:
     def put(self, prose: str, a: int, b: int, kind: PieceKind = REPLACED) -> None:
         if not prose:
             return
+        if self.pending is not None:
+            self._flush(prose[0])
         n = len(prose)
         self.pieces.append([self.length, self.length + n, a, max(a, b), kind])
         self.parts.append(prose)
@@ -66,7 +73,16 @@ class ChunkWriter:
 
     def space(self, a: int, b: int) -> None:
         if not self.blank:
-            self.put(" ", a, b)
+            self.pending = (a, b)
+            self.blank = True
+
+    def _flush(self, following: str) -> None:
+        a, b = self.pending or (0, 0)
+        self.pending = None
+        if following not in ".,)":
+            self.pieces.append([self.length, self.length + 1, a, b, REPLACED])
+            self.parts.append(" ")
+            self.length += 1
 
     def chunk(self) -> Chunk | None:
         """The finished chunk, trailing spaces trimmed; None if it holds no prose."""
