@@ -35,6 +35,7 @@ class OffsetMap:
         self._starts = [s.orig_start for s in segments]
         # UTF-16 position of each code point of the original text, only when they differ.
         self._utf16: list[int] | None = None
+        self.length = len(original.encode("utf-16-le")) // 2  # in LanguageTool's units
         if any(ord(c) > 0xFFFF for c in original):
             pos, table = 0, []
             for c in original:

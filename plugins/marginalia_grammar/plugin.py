@@ -10,7 +10,7 @@ from typing import Any, ClassVar
 from lsp_server.documents.model import Chunk, ProseDocument
 from lsp_server.plugin import Action, CheckContext, CommandHandler, Finding, Plugin, Severity
 from marginalia_grammar import false_positives
-from marginalia_grammar.annotate import annotate
+from marginalia_grammar.annotate import OffsetMap, annotate
 from marginalia_grammar.backend import Backends, describe_off
 from marginalia_grammar.dedup import is_duplicate, offline_findings
 from marginalia_grammar.errors import LanguageToolStarting, LanguageToolUnavailable
@@ -92,11 +92,13 @@ class LanguageToolPlugin(Plugin):
             out.append(finding)
         return out
 
-    def _finding(self, chunk: Chunk, m: Mapping[str, Any], omap: Any, s: LanguageToolSettings, ctx: CheckContext) -> Finding | None:
+    def _finding(self, chunk: Chunk, m: Mapping[str, Any], omap: OffsetMap, s: LanguageToolSettings, ctx: CheckContext) -> Finding | None:
         try:
             offset, length = int(m["offset"]), int(m["length"])
         except (KeyError, TypeError, ValueError):
             return None
+        if offset < 0 or length < 0 or offset + length > omap.length:
+            return None  # not a span of what was sent
         rule = m.get("rule") or {}
         rule_id = str(rule.get("id", "UNKNOWN"))
         issue = str(rule.get("issueType", ""))

@@ -131,6 +131,8 @@ class FakeLanguageTool:
     url: str = ""
     # Most /v2/check requests being answered at the same time (for the concurrency bound).
     max_in_flight: int = 0
+    # "" (a good server), "not-json" (an HTML error page) or "bad-matches" (offsets out of range, fields missing).
+    broken: str = ""
 
     def __post_init__(self) -> None:
         fake = self
@@ -185,6 +187,13 @@ class FakeLanguageTool:
                         return
                     if "text" not in form and "data" not in form:
                         self._send(400, "Error: Missing 'text' or 'data' parameter")
+                        return
+                    if fake.broken == "not-json":
+                        self._send(200, "<html>502 Bad Gateway</html>")
+                        return
+                    if fake.broken == "bad-matches":
+                        self._send(200, {"matches": [{"offset": -5, "length": 3, "rule": {"id": "X"}}, {"offset": 10_000, "length": 2},
+                                                     {"message": "no offset"}, "not a dict", {"offset": "2", "length": None}]})
                         return
                     plain, segs, original = _plain_and_map(form)
                     disabled = set(filter(None, form.get("disabledRules", "").split(",")))
