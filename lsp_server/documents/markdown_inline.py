@@ -23,6 +23,7 @@ from html.entities import html5
 from lsp_server.documents import placeholders
 from lsp_server.documents.markdown_citations import bracket_keys, is_crossref, match_key
 from lsp_server.documents.markdown_content import ChunkOps, Content
+from lsp_server.documents.markdown_delimiters import Finder, match_brackets, match_code_spans, match_pairs
 from lsp_server.documents.model import PieceKind
 
 
@@ -51,7 +52,6 @@ _ATTRIBUTES = re.compile(r"\{[ \t]*(?:[#.=-]|[A-Za-z][\w-]*=)[^{}\n]*\}")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _LATEX_NAME = re.compile(r"[A-Za-z]+\*?")
 _LATEX_OPTIONAL = re.compile(r"[ \t]*\[[^\[\]\n]*\]")
-_BACKTICKS = re.compile(r"`+")
 _BOOKDOWN_REF = re.compile(r"@ref\(([^()\s]+)\)")
 _INLINE_R = re.compile(r"^(?:\{r\}|r)\s+")
 # Math that only spaces (Fig.$\,$@fig:x) reads as a space, not as a symbol.
@@ -92,98 +92,6 @@ class Reference:
     crossref: bool
 
 
-class _Finder:
-    """``str.find`` with a memo, so repeated failing searches cost O(n) in total."""
-
-    __slots__ = ("_end", "_memo", "_text")
-
-    def __init__(self, text: str, end: int) -> None:
-        self._text = text
-        self._end = end
-        self._memo: dict[str, tuple[int, int]] = {}
-
-    def find(self, token: str, start: int) -> int:
-        memo = self._memo.get(token)
-        if memo is not None:
-            searched_from, found = memo
-            if start >= searched_from and (found < 0 or found >= start):
-                return found
-        found = self._text.find(token, start, self._end)
-        self._memo[token] = (start, found)
-        return found
-
-
-def _match_brackets(text: str, code_spans: dict[int, int]) -> dict[int, int]:
-    """Matching ``]`` for every ``[``, skipping escapes and code spans (one pass)."""
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    i = 0
-    n = len(text)
-    for m in re.finditer(r"[\[\]\\`]", text):
-        j = m.start()
-        if j < i:
-            continue
-        ch = text[j]
-        if ch == "\\":
-            i = j + 2
-            continue
-        if ch == "`":
-            close = code_spans.get(j)
-            i = close if close is not None else j + 1
-            if close is None:
-                while i < n and text[i] == "`":
-                    i += 1
-            continue
-        if ch == "[":
-            stack.append(j)
-        elif stack:
-            pairs[stack.pop()] = j
-        i = j + 1
-    return pairs
-
-
-def _match_pairs(text: str, opener: str) -> dict[int, int]:
-    """Matching closer for every ``(`` or ``{``, skipping backslash escapes (one pass)."""
-    closer = ")" if opener == "(" else "}"
-    pairs: dict[int, int] = {}
-    stack: list[int] = []
-    for m in re.finditer(r"\\.|[" + re.escape(opener + closer) + "]", text, re.S):
-        j = m.start()
-        ch = text[j]
-        if ch == opener:
-            stack.append(j)
-        elif ch == closer and stack:
-            pairs[stack.pop()] = j
-    return pairs
-
-
-def _match_code_spans(text: str) -> dict[int, int]:
-    """Opening backtick run -> end of its closing run (runs of equal length pair up)."""
-    runs = [(m.start(), m.end()) for m in _BACKTICKS.finditer(text)]
-    spans: dict[int, int] = {}
-    by_len: dict[int, list[int]] = {}
-    for idx, (s, e) in enumerate(runs):
-        by_len.setdefault(e - s, []).append(idx)
-    used: set[int] = set()
-    for idx, (s, e) in enumerate(runs):
-        if idx in used:
-            continue
-        same = by_len[e - s]
-        k = bisect.bisect_right(same, idx)
-        while k < len(same) and same[k] in used:
-            k += 1
-        if k < len(same):
-            close = same[k]
-            # An unused closer between idx and close of another length does not matter.
-            spans[s] = runs[close][1]
-            used.add(idx)
-            used.add(close)
-            # Runs inside this span are code, not delimiters.
-            for inner in range(idx + 1, close):
-                used.add(inner)
-    return spans
-
-
 @dataclass
 class InlineScanner:
     """Scans one block's content into ``ChunkOps``; side chunks are appended to ``side``."""
@@ -197,16 +105,16 @@ class InlineScanner:
         self.text = self.content.text
         self.n = len(self.text)
         # Most paragraphs have no code or brackets: skip the matching passes for them.
-        self._code = _match_code_spans(self.text) if "`" in self.text else {}
-        self._brackets = _match_brackets(self.text, self._code) if "[" in self.text else {}
-        self._find = _Finder(self.text, self.n)
+        self._code = match_code_spans(self.text) if "`" in self.text else {}
+        self._brackets = match_brackets(self.text, self._code) if "[" in self.text else {}
+        self._find = Finder(self.text, self.n)
         self._dollar_closers: list[int] | None = None
         self._pair_cache: dict[str, dict[int, int]] = {}  # "(" / "{" -> matches, computed on demand
 
     def _pairs(self, opener: str) -> dict[int, int]:
         pairs = self._pair_cache.get(opener)
         if pairs is None:
-            pairs = self._pair_cache[opener] = _match_pairs(self.text, opener)
+            pairs = self._pair_cache[opener] = match_pairs(self.text, opener)
         return pairs
 
     # -- entry ---------------------------------------------------------------
