@@ -7,11 +7,18 @@ Three layers:
 * :mod:`markdown_inline` scans each block's text, rebuilt from the source lines
   (:mod:`markdown_content`), so every prose character maps to its source character.
 
-Chunks: one per paragraph, heading ("heading"), list-item paragraph ("item"),
-blockquote paragraph ("quote"), table cell ("table": cells are separate phrases,
-a joined row would read as one run-on sentence), definition term ("term"),
-footnote ("footnote"), image alt text ("caption": pandoc prints it as the figure
-caption) and Quarto chunk caption ("caption").
+Chunks and roles: paragraph ("paragraph"), heading and div/callout title
+("heading"), list-item or definition paragraph ("item"), blockquote paragraph
+("quote", often someone else's words), definition term ("term"), table cell
+("table": cells are separate phrases, a joined row would read as one run-on
+sentence), footnote ("footnote"), and captions ("caption"): image alt text
+(pandoc prints it as the figure caption), ``Table:`` captions and Quarto
+``#| fig-cap`` chunk options.
+
+``meta``: ``bibliographies`` (front matter), ``citations`` and ``crossrefs`` as
+``(key, src_start, src_end, bracketed)`` sorted by position (the span covers
+``@key``, or the key of a LaTeX cite command), ``front_matter`` (the parsed mapping) and
+``front_matter_span``.
 """
 
 from __future__ import annotations
