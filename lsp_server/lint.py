@@ -10,6 +10,7 @@ results come back in the order the files were named.
 
 from __future__ import annotations
 
+import atexit
 import concurrent.futures as cf
 import dataclasses
 import logging
@@ -254,6 +255,8 @@ def _worker_init(factory: EngineFactory, spec: EngineSpec) -> None:
     logging.getLogger("lsp_server").setLevel(logging.CRITICAL)
     _worker_engine = factory(spec)
     _worker_spec = spec
+    # Plugins may hold processes (LanguageTool); release them when the worker exits.
+    atexit.register(_worker_engine.shutdown)
 
 
 def _worker_lint(target: Target) -> FileReport:

@@ -278,3 +278,30 @@ def test_batch_runs_wait_longer_for_plugins_unless_the_workspace_says_otherwise(
     engine = demo_engine(EngineSpec(tmp_path))
     assert engine.core.plugin_time_limit == 3.5
     engine.shutdown()
+
+
+class _ShutdownRecorder(Plugin):
+    """Writes a file when shut down, so a test can see that worker processes release plugins."""
+
+    name = "recorder"
+
+    def __init__(self, marker: Path) -> None:
+        self.marker = marker
+
+    def shutdown(self) -> None:
+        with self.marker.open("a", encoding="utf-8") as fh:
+            fh.write("down\n")
+
+
+def _recording_engine(spec: EngineSpec) -> Engine:
+    marker = Path(str(spec.editor_settings["marker"]))
+    return Engine(spec.root, {}, loaded=LoadedPlugins({"recorder": _ShutdownRecorder(marker)}, {}))
+
+
+def test_worker_processes_shut_their_plugins_down(tmp_path: Path) -> None:
+    for i in range(4):
+        _write(tmp_path / f"f{i}.txt", "text")
+    marker = tmp_path / "marker.log"
+    run_lint(["."], EngineSpec(tmp_path, {"marker": str(marker)}), cwd=tmp_path, jobs=2, factory=_recording_engine)
+    # The parent's engine and each of the two workers'.
+    assert marker.read_text(encoding="utf-8").count("down") == 3

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from lsp_server import cli
 from lsp_server.lint import EngineSpec, build_engine, run_lint
 from lsp_server.output import render
 from lsp_server.plugin import Severity
@@ -67,3 +68,13 @@ def test_a_chapter_is_spelled_in_the_language_of_its_book(ws: Path) -> None:
     assert [x.text for _, x in as_book.findings] == []
     alone = run_lint(["chapter.tex"], spec, cwd=ws, jobs=1)  # no book: en-US, where "colour" is wrong
     assert [x.text for _, x in alone.findings] == ["colour"]
+
+
+def test_language_option_overrides_the_workspace(ws: Path, capsys: pytest.CaptureFixture[str],
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    (ws / "gb.md").write_text("The colour of the sea.\n", encoding="utf-8")
+    monkeypatch.chdir(ws)
+    assert cli.main(["lint", "--plugins", "spelling", "--no-suggestions", "gb.md"]) == 1  # the workspace says en-US
+    assert "gb.md:1:5: warning spelling.misspelled 'colour'" in capsys.readouterr().out
+    assert cli.main(["lint", "--plugins", "spelling", "--language", "en-GB", "gb.md"]) == 0
+    assert capsys.readouterr().out == "No problems found in 1 file.\n"
