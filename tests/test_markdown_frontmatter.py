@@ -38,6 +38,17 @@ def test_title_fields_map_to_their_scalars() -> None:
     assert source_of_chunk(doc, 2) == "Single quoted"
 
 
+def test_entities_in_yaml_prose_decode() -> None:
+    doc = parse("---\ntitle: Gr&uuml;n caf&eacute; caf&#233;\n---\n")
+    (title,) = doc.chunks
+    assert title.text == "Grün café café"
+    assert [doc.source[p.src_start : p.src_end] for p in title.pieces if not p.exact] == [
+        "&uuml;",
+        "&eacute;",
+        "&#233;",
+    ]
+
+
 def test_block_scalars_split_into_paragraphs() -> None:
     src = (
         "---\n"

@@ -253,7 +253,7 @@ def test_raw_latex_commands() -> None:
 
 
 def test_attributes_and_liquid_tags_are_dropped() -> None:
-    src = "A [span]{.smallcaps} and {{ site.name }} and {% raw %} end."
+    src = "A [span]{.smallcaps} and {{ site.name }} and {% raw %} end{: .note}."
     assert only(parse(src)).text == "A span and and end."
 
 

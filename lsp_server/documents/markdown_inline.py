@@ -47,8 +47,8 @@ _AUTOLINK = re.compile(
 )
 _HTML_OPEN = re.compile(r"<(?P<name>[A-Za-z][A-Za-z0-9-]*)(?:\s+[^<>]*?)?\s*/?>")
 _HTML_CLOSE = re.compile(r"</(?P<name>[A-Za-z][A-Za-z0-9-]*)\s*>")
-# Pandoc attributes: {#id .class key=value}, {-}, {=latex}.
-_ATTRIBUTES = re.compile(r"\{[ \t]*(?:[#.=-]|[A-Za-z][\w-]*=)[^{}\n]*\}")
+# Pandoc attributes {#id .class key=value}, {-}, {=latex}; kramdown's {: .class}.
+_ATTRIBUTES = re.compile(r"\{[ \t]*(?:[#.=:-]|[A-Za-z][\w-]*=)[^{}\n]*\}")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _LATEX_NAME = re.compile(r"[A-Za-z]+\*?")
 _LATEX_OPTIONAL = re.compile(r"[ \t]*\[[^\[\]\n]*\]")
