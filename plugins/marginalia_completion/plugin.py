@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from lsp_server.documents.model import ProseDocument
 from lsp_server.plugin import CheckContext, Plugin, Suggestion
 from lsp_server.runtime import GenerationParams, ModelRuntime, Prompt, get_runtime
+from lsp_server.runtime.model_runtime import Loader, default_loader
 from lsp_server.runtime.worker import Outcome
 from marginalia_completion.context import extract, finish
 from marginalia_completion.settings import CompletionSettings
@@ -27,12 +28,14 @@ class CompletionPlugin(Plugin):
     enabled_by_default = False  # needs model weights: opt in with enabled_plugins = ["completion"]
     languages = frozenset({"latex", "markdown", "quarto", "rmarkdown", "plaintext"})
     time_limit = 10.0
+    # How a model is loaded; tests put a scripted backend here.
+    loader: Loader = staticmethod(default_loader)  # type: ignore[assignment]
 
     def __init__(self) -> None:
         self._runtime: ModelRuntime | None = None
 
     def runtime(self, settings: CompletionSettings) -> ModelRuntime:
-        rt = get_runtime(settings.model)
+        rt = get_runtime(settings.model, self.loader)
         self._runtime = rt
         return rt
 
