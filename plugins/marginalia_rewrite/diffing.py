@@ -50,7 +50,7 @@ def minimal_edit(original: str, new: str, base: int = 0) -> tuple[int, int, str]
     # Inside the span, runs of words that did not change keep the author's whitespace too.
     a_mid, b_mid = a[i : len(a) - j], b[i : len(b) - j]
     sm = difflib.SequenceMatcher(a=ka[i : len(ka) - j], b=kb[i : len(kb) - j], autojunk=False)
-    pieces = []
+    pieces: list[str] = []
     for op, i1, i2, j1, j2 in sm.get_opcodes():
         source = a_mid[i1:i2] if op == "equal" else b_mid[j1:j2]
         pieces.extend(m.group(0) for m in source)
