@@ -96,7 +96,9 @@ def test_admonitions_and_callouts_keep_their_content() -> None:
     src = (
         '::: {.callout-note title="Callout title"}\nCallout body.\n:::\n\n'
         ":::note[Docu title]\nDocu body.\n:::\n\n"
-        "::::: {.columns}\n::: {.column}\nInner text.\n:::\n:::::\n"
+        "::::: {.columns}\n::: {.column}\nInner text.\n:::\n:::::\n\n"
+        ":::tip Plain title\nTip body.\n:::\n\n"
+        "::: warning\nPandoc class only.\n:::\n"
     )
     assert chunks(src) == [
         ("heading", "Callout title"),
@@ -104,6 +106,9 @@ def test_admonitions_and_callouts_keep_their_content() -> None:
         ("heading", "Docu title"),
         ("paragraph", "Docu body."),
         ("paragraph", "Inner text."),
+        ("heading", "Plain title"),
+        ("paragraph", "Tip body."),
+        ("paragraph", "Pandoc class only."),
     ]
 
 

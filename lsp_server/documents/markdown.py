@@ -44,7 +44,13 @@ log = logging.getLogger(__name__)
 FLAVORS = ("markdown", "quarto", "rmarkdown")
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 _TABLE_CAPTION = re.compile(r"(?:Table)?:[ \t]")
-_DIV_TITLE = re.compile(r"^:{3,}\s*[\w-]*\[(?P<bracket>[^\]\n]+)\]|title=\"(?P<quoted>[^\"\n]+)\"")
+# Titles of admonitions and callouts: Docusaurus ":::note[Title]" and ":::note Title",
+# Quarto '::: {.callout-tip title="Title"}'.
+_DIV_TITLE = re.compile(
+    r"^:{3,}\s*[\w-]*\[(?P<bracket>[^\]\n]+)\]"
+    r"|^:{3,}[ \t]*[A-Za-z][\w-]*[ \t]+(?P<plain>[^{\s:][^{\n]*?)[ \t]*:*[ \t]*$"
+    r"|title=\"(?P<quoted>[^\"\n]+)\""
+)
 
 # (start, end, offset of the line-break character to copy or -1) per line of the body.
 Line = tuple[int, int, int]
@@ -169,7 +175,7 @@ class _Walker:
         m = _DIV_TITLE.search(text.lstrip())
         if m is None:
             return
-        group = "bracket" if m.group("bracket") is not None else "quoted"
+        group = next(g for g in ("bracket", "plain", "quoted") if m.group(g) is not None)
         lead = len(text) - len(text.lstrip())
         content = Content()
         content.add(self.source, ls + lead + m.start(group), ls + lead + m.end(group))
