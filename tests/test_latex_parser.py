@@ -613,3 +613,14 @@ def test_unknown_macro_arguments_that_look_like_keys_are_not_prose() -> None:
     doc = parse("Voir la \\sssref{sa:subsubsec:presRPSGe} et \\myref{fig2} ici.")
     assert doc.chunks[0].text == "Voir la Y et Y ici."
     assert source_of(doc, "Y") == "\\sssref{sa:subsubsec:presRPSGe}"
+
+
+def test_unknown_drop_cap_macro_joins_its_letter_to_the_word() -> None:
+    assert one("\\lettrineh{L}{es réseaux} sont là.") == "Les réseaux sont là."
+
+
+def test_math_script_glued_to_a_word_is_not_a_separate_word() -> None:
+    assert (
+        one("Emissions of CO$_2$ fell by 10$^{3}$ tons, an $x_0$ less.")
+        == "Emissions of CO fell by 10 tons, an X less."
+    )

@@ -297,7 +297,11 @@ class _Parser:
         m = _INLINE_MATH.match(src, pos, end)
         stop = m.end() if m else pos
         if stop < end and src[stop] == "$":
-            self.w.put(math_placeholder(src[pos:stop]), s, stop + 1, PieceKind.MATH)
+            content = src[pos:stop]
+            w = self.w
+            if content.lstrip()[:1] in ("_", "^") and not w.blank and w.parts[-1][-1:].isalnum():
+                return stop + 1  # a sub/superscript on a word ("CO$_2$", "10$^{-3}$") is no word of its own
+            w.put(math_placeholder(content), s, stop + 1, PieceKind.MATH)
             return stop + 1
         self.note(s, pos, "unclosed '$'")
         return pos
@@ -690,12 +694,15 @@ class _Parser:
         """
         args, after = self.read_args("*", pos, end)
         content = False
+        drop_cap = False  # the previous argument was one capital letter
         src = self.src
         for letter, a, b in args:
             if letter == "m" and a < b and not _KEY_LIKE.fullmatch(src, a, b):
-                if content:
-                    self.w.space(a, a)  # separate arguments: "\\foo{a}{b}" is not "ab"
+                # Separate arguments ("\\foo{a}{b}" is not "ab"), except after a drop cap: \\lettrine{L}{es}.
+                if content and not drop_cap:
+                    self.w.space(a, a)
                 content = True
+                drop_cap = b - a == 1 and src[a].isupper()
                 self.parse(a, b)
         if not content and self.in_sentence(after):
             self.w.put(word_placeholder(name), s, after, PieceKind.COMMAND)
