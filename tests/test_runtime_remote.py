@@ -2,76 +2,21 @@
 
 from __future__ import annotations
 
-import json
-import threading
 import time
 from collections.abc import Iterator
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
+from fake_openai import FakeOpenAI, fake_openai
 
 from lsp_server.runtime import GenerationParams, ModelRuntime, ModelSettings, Outcome, Prompt, State
 from lsp_server.runtime.remote import RemoteBackend
 
 
-class FakeOpenAI(ThreadingHTTPServer):
-    """Speaks just enough of /v1/completions and /v1/chat/completions, streaming one word per event."""
-
-    def __init__(self) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.requests: list[tuple[str, dict[str, Any], dict[str, str]]] = []
-        self.words = [" fox", " jumps", " over", " the", " lazy", " dog.", " Then", " more."]
-        self.delay = 0.0
-        self.sent = 0
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.server_address[1]}/v1"
-
-
-class _Handler(BaseHTTPRequestHandler):
-    server: FakeOpenAI
-
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
-
-    def do_POST(self) -> None:
-        body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
-        self.server.requests.append((self.path, body, dict(self.headers)))
-        if self.headers.get("Authorization", "") not in ("", "Bearer sk-test"):
-            self.send_response(401)
-            self.end_headers()
-            self.wfile.write(b'{"error": "bad key"}')
-            return
-        if self.path not in ("/v1/completions", "/v1/chat/completions"):
-            self.send_response(404)
-            self.end_headers()
-            return
-        chat = self.path.endswith("chat/completions")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/event-stream")
-        self.end_headers()
-        try:
-            for word in self.server.words[: body.get("max_tokens", 16)]:
-                choice = {"delta": {"content": word}} if chat else {"text": word}
-                self.wfile.write(f"data: {json.dumps({'choices': [choice]})}\n\n".encode())
-                self.wfile.flush()
-                self.server.sent += 1
-                time.sleep(self.server.delay)
-            self.wfile.write(b"data: [DONE]\n\n")
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the client stopped reading: that is the cancel path
-
-
 @pytest.fixture
 def fake_server() -> Iterator[FakeOpenAI]:
-    srv = FakeOpenAI()
-    t = threading.Thread(target=srv.serve_forever, daemon=True)
-    t.start()
-    yield srv
-    srv.shutdown()
-    srv.server_close()
+    with fake_openai() as srv:
+        yield srv
 
 
 def _runtime(url: str, **kw: Any) -> ModelRuntime:
