@@ -97,6 +97,14 @@ def _depth_zero_segments(value: str) -> Iterator[tuple[int, int]]:
         yield seg_start, len(value)
 
 
+def _after_sentence_break(title: str, at: int) -> bool:
+    """True at the title's start and after ``:``, ``?`` or ``!`` (BibTeX keeps those capitals)."""
+    i = at - 1
+    while i >= 0 and title[i] in " \t\n{}":
+        i -= 1
+    return i < 0 or title[i] in ":?!"
+
+
 def unprotected_capitals(title: str) -> list[tuple[int, int, str]]:
     """Words BibTeX styles would lower-case although they look deliberate.
 
@@ -105,25 +113,23 @@ def unprotected_capitals(title: str) -> list[tuple[int, int, str]]:
     capitalised words after the first (Bayesian, Python): in a Title Case title
     capitals are just style, and lower-casing them is what the user wants.
     """
-    words: list[tuple[int, int, str, bool]] = []  # (start, end, word, sentence start)
+    uppers = sum(map(str.isupper, title))
+    if uppers <= 1:
+        return []
+    letters = sum(map(str.isalpha, title))
+    if letters >= 12 and uppers >= 0.8 * letters:
+        return []  # a title typed in capitals: a data problem, not words to protect one by one
+    words: list[tuple[int, int, str, bool]] = []  # (start, end, word, at a sentence start)
     for s, e in _depth_zero_segments(title):
         for m in _WORD.finditer(title, s, e):
-            before = title[: m.start()].rstrip()
-            # BibTeX keeps the first letter of the title and after a colon.
-            sentence_start = not before or before.endswith((":", "?", "!"))
-            words.append((m.start(), m.end(), m.group(), sentence_start))
-    if not words and title.strip():
-        return []
-    letters = [c for _, _, w, _ in words for c in w]
-    if letters and sum(c.isupper() for c in letters) >= 0.8 * len(letters):
-        return []  # a title typed in capitals: a data problem, not words to protect one by one
+            words.append((m.start(), m.end(), m.group(), _after_sentence_break(title, m.start())))
     later = [w for w in words if not w[3] and len(w[2]) > 1]
     # Acronyms say nothing about the title's style; Capitalised words do.
-    capitalised = [w for w in later if w[2][0].isupper() and not any(c.isupper() for c in w[2][1:])]
+    capitalised = [w for w in later if w[2][0].isupper() and not any(map(str.isupper, w[2][1:]))]
     sentence_case = len(later) >= 3 and len(capitalised) * 3 <= len(later)
     out = []
     for start, end, word, first in words:
-        inner_caps = any(c.isupper() for c in word[1:])
+        inner_caps = any(map(str.isupper, word[1:]))
         if inner_caps or (sentence_case and not first and word[0].isupper() and len(word) > 1):
             out.append((start, end, word))
     return out

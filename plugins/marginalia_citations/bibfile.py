@@ -99,6 +99,7 @@ class BibFile:
     _line_starts: list[int] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
+    _spans: dict[int, tuple[FieldSpan, ...]] = field(default_factory=dict)
 
     # -- lookups -------------------------------------------------------------
     def get(self, key: str) -> BibEntry | None:
@@ -109,8 +110,12 @@ class BibFile:
         return hit
 
     def spans(self, entry: BibEntry) -> tuple[FieldSpan, ...]:
-        """Offsets of every field of ``entry`` in :attr:`text`."""
-        return _locate_fields(self.text, entry)
+        """Offsets of every field of ``entry`` in :attr:`text` (worked out once per entry)."""
+        hit = self._spans.get(entry.start)
+        if hit is None or (hit and hit[0].start < entry.start):
+            hit = _locate_fields(self.text, entry)
+            self._spans[entry.start] = hit
+        return hit
 
     def span(self, entry: BibEntry, name: str) -> FieldSpan | None:
         return next((f for f in self.spans(entry) if f.name == name), None)
@@ -222,7 +227,6 @@ def decode_bytes(data: bytes) -> tuple[str, str, str | None]:
 
 # --------------------------------------------------------------------------- parsing
 
-_FIELD_NAME = re.compile(r"([^\s=,{}()\"#%'@]+)\s*=\s*")
 
 
 def _line_starts(text: str) -> list[int]:
@@ -231,17 +235,18 @@ def _line_starts(text: str) -> list[int]:
     return starts
 
 
+@lru_cache(maxsize=4096)
+def _field_name_pattern(name: str) -> re.Pattern[str]:
+    return re.compile(rf"(?<![^\s,{{(]){re.escape(name)}\s*=\s*", re.I)
+
+
 def _locate_fields(text: str, entry: BibEntry) -> tuple[FieldSpan, ...]:
     """Find each field's offsets inside the entry's text, in order."""
     spans: list[FieldSpan] = []
     pos = entry.key_start + len(entry.key)
     end = entry.end
     for name, value in entry.fields:
-        m = None
-        for cand in _FIELD_NAME.finditer(text, pos, end):
-            if cand.group(1).lower() == name:
-                m = cand
-                break
+        m = _field_name_pattern(name).search(text, pos, end)
         if m is None:
             spans.append(FieldSpan(name, value, pos, pos, pos))
             continue
