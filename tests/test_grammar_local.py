@@ -133,11 +133,14 @@ def test_local_server_is_started_once_shared_and_stopped(tmp_path: Path) -> None
     java = _java(tmp_path, "serve")
     settings = LanguageToolSettings(mode="local", java_path=str(java), install_path=str(_install(tmp_path)))
     first, second = LanguageToolPlugin(), LanguageToolPlugin()
+    ready_calls: list[int] = []
+    first.on_ready(lambda: ready_calls.append(1))
     found = list(first.check_chunk(DOC.chunks[0], _ctx(settings)))
     assert [f.rule for f in found] == ["grammar.COULD_OF"]
     other = parse_document("They could of known.", "plaintext")
     assert [f.rule for f in second.check_chunk(other.chunks[0], _ctx(settings))] == ["grammar.COULD_OF"]
     assert (tmp_path / "starts.log").read_text().count("started") == 1
+    assert ready_calls == [1]  # the host is told once, when the server came up
     ready, message = first.status()
     assert ready and "127.0.0.1" in message
     url = message.rsplit(" ", 1)[1]

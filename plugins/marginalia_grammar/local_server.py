@@ -23,6 +23,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 
 from marginalia_grammar.errors import LanguageToolStarting, LanguageToolUnavailable
@@ -87,6 +88,7 @@ class LocalServer:
         try:
             self._start_blocking()
             self._ready.set()
+            _notify_ready()
         except LanguageToolUnavailable as exc:
             self._error = str(exc)
             log.warning("LanguageTool: %s", exc)
@@ -213,6 +215,23 @@ def stop_detached() -> str:
         return f"LanguageTool (pid {pid}) had already stopped"
     path.unlink(missing_ok=True)
     return f"stopped LanguageTool (pid {pid})"
+
+
+# Called (without arguments) when a local server has come up, so a host can re-check the open
+# documents whose LanguageTool results were "still starting".
+_READY_LISTENERS: list[Callable[[], object]] = []
+
+
+def add_ready_listener(callback: Callable[[], object]) -> None:
+    _READY_LISTENERS.append(callback)
+
+
+def _notify_ready() -> None:
+    for cb in list(_READY_LISTENERS):
+        try:
+            cb()
+        except Exception:
+            log.exception("LanguageTool ready listener failed")
 
 
 # One local server per (java, install) per process, shared by every document and engine.

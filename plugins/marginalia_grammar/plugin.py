@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -15,7 +15,7 @@ from marginalia_grammar.backend import Backends, describe_off
 from marginalia_grammar.dedup import is_duplicate, offline_findings
 from marginalia_grammar.errors import LanguageToolStarting, LanguageToolUnavailable
 from marginalia_grammar.languages import lt_language
-from marginalia_grammar.local_server import stop_all
+from marginalia_grammar.local_server import add_ready_listener, stop_all
 from marginalia_grammar.settings import LanguageToolSettings
 
 log = logging.getLogger(__name__)
@@ -175,6 +175,12 @@ class LanguageToolPlugin(Plugin):
         if backend is None:
             return s.mode == "off", describe_off(s)
         return backend.status()
+
+    @staticmethod
+    def on_ready(callback: Callable[[], object]) -> None:
+        """Call ``callback`` when a local LanguageTool has started: checks made while it was
+        starting reported "still starting", and the server should re-check open documents."""
+        add_ready_listener(callback)
 
     def shutdown(self) -> None:
         stop_all()
