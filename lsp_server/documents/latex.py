@@ -338,6 +338,8 @@ class _Parser:
 
     # -- arguments -------------------------------------------------------------
     def gap(self, p: int, end: int) -> int:
+        if p >= end or self.src[p] not in " \t\r\n%":
+            return p  # the common case, without a regex call
         m = _ARG_GAP.match(self.src, p, end)
         return m.end() if m else p
 
