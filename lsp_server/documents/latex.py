@@ -8,6 +8,11 @@ reads as something else is replaced atomically: accents and TeX ligatures by
 the characters they make, math/citations/references/code by the placeholders
 of :mod:`lsp_server.documents.placeholders`.
 
+Whitespace reads as TeX reads it: a line break inside a paragraph stays one
+exact ``\\n`` (as in the Markdown parser), indentation and runs of spaces fold
+to one, a blank line or ``\\par`` ends the chunk.  Headings, captions,
+footnotes, list items and table cells are chunks of their own (``Chunk.role``).
+
 The parser never raises on malformed markup: an unclosed brace, ``$`` or
 environment is reported in ``markup_notes`` and read as plainly as possible.
 
@@ -150,6 +155,8 @@ def _settings_tables(settings: LatexSettings) -> tuple[dict[str, Command], dict[
 
 
 class _Parser:
+    """One walk over one buffer; collects chunks and markup notes."""
+
     def __init__(
         self,
         src: str,
