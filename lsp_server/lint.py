@@ -53,6 +53,7 @@ class LintFinding:
     end: Position
     text: str  # the exact source text the finding covers
     replacements: tuple[str, ...] = ()
+    explanation: str = ""  # why the rule exists, when the plugin says
 
 
 @dataclass
@@ -237,6 +238,7 @@ def lint_target(
                 end=index.position(f.end),
                 text=source[f.start : f.end],
                 replacements=replacements,
+                explanation=f.explanation,
             )
         )
     return report
@@ -363,8 +365,18 @@ def run_lint(
 
 
 def _rule_descriptions(report: LintReport) -> dict[str, str]:
-    """One line per rule for SARIF's rule table (plugins carry no rule catalogue yet)."""
-    out: dict[str, str] = {}
+    """One line per rule for SARIF's rule table: the first sentence of the rule's
+    explanation where a plugin gives one, else the first message seen for it."""
+    explained: dict[str, str] = {}
+    first_message: dict[str, str] = {}
     for _, f in report.findings:
-        out.setdefault(f.rule, f"{f.rule} (from the {f.plugin or 'core'} plugin)")
-    return dict(sorted(out.items()))
+        if f.explanation:
+            explained.setdefault(f.rule, _first_sentence(f.explanation))
+        first_message.setdefault(f.rule, f.message)
+    return {rule: explained.get(rule, message) for rule, message in sorted(first_message.items())}
+
+
+def _first_sentence(text: str) -> str:
+    text = " ".join(text.split())
+    end = text.find(". ")
+    return text[: end + 1] if end >= 0 else text

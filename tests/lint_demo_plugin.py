@@ -44,7 +44,8 @@ class DemoPlugin(Plugin):
         for m in _WORD.finditer(chunk.text):
             rule, severity, message, fixes = _RULES[m.group(1)]
             start, end = chunk.to_source(m.start(), m.end())
-            yield Finding(start, end, rule, message, severity, fixes, plugin="demo")
+            explanation = "Typos distract the reader. Fix them before submitting." if rule == "demo.teh" else ""
+            yield Finding(start, end, rule, message, severity, fixes, plugin="demo", explanation=explanation)
 
     def actions(self, doc: ProseDocument, finding: Finding, ctx: CheckContext) -> Iterable[Action]:
         self.action_calls += 1

@@ -99,7 +99,10 @@ def test_sarif_validates_against_the_official_schema(report: LintReport, tmp_pat
 def test_sarif_counts_utf16_units_and_carries_rules_and_fixes(report: LintReport, tmp_path: Path) -> None:
     run = json.loads(render(report, "sarif", tmp_path))["runs"][0]
     assert run["tool"]["driver"]["name"] == "Marginalia"
-    assert [r["id"] for r in run["tool"]["driver"]["rules"]] == ["demo.colour", "demo.teh"]
+    # A rule is described by its explanation's first sentence, else by its first message.
+    assert [(r["id"], r["shortDescription"]["text"]) for r in run["tool"]["driver"]["rules"]] == [
+        ("demo.colour", "US spelling is 'color'"), ("demo.teh", "Typos distract the reader."),
+    ]
     assert run["columnKind"] == "utf16CodeUnits"
     assert run["originalUriBaseIds"]["%SRCROOT%"]["uri"] == tmp_path.as_uri() + "/"
     teh = run["results"][0]
