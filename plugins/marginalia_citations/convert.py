@@ -26,7 +26,6 @@ from typing import Literal
 
 from marginalia_citations.cites import (
     KEY_BODY,
-    CiteGroup,
     is_crossref,
     latex_command_pattern,
     mask_latex,
@@ -331,4 +330,4 @@ def convert_text(source: str, to: str, *, package: str = "natbib", extra_command
     raise ValueError(f"unknown target {to!r}: use pandoc or latex")
 
 
-__all__ = ["Citation", "CiteGroup", "CiteItem", "Replacement", "convert_text", "latex_replacements", "markdown_replacements"]
+__all__ = ["Citation", "CiteItem", "Replacement", "convert_text", "latex_replacements", "markdown_replacements"]

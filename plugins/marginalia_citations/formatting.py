@@ -16,7 +16,6 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from html import escape as html_escape
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any, Literal
@@ -208,7 +207,7 @@ _YEAR_MONTH = re.compile(r"\b(\d{4})(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov
 _EMPTY_APA_NUMBER = re.compile(r" \(Publication\)(?= \[)")
 
 
-def _polish(text: str, loaded: LoadedStyle, fmt: str) -> str:
+def _polish(text: str, loaded: LoadedStyle) -> str:
     text = str(text)
     if loaded.numeric:
         # citeproc-py drops the gap of display="left-margin" labels: "[1]J. Doe".
@@ -237,7 +236,7 @@ def format_references(items: Sequence[dict[str, Any]], style: str = "apa", fmt: 
         if sort:
             bib.sort()
         rendered = [str(r) for r in bib.bibliography()]
-    return [_polish(r, loaded, fmt) for r in rendered]
+    return [_polish(r, loaded) for r in rendered]
 
 
 def format_one(item: dict[str, Any], style: str = "apa", fmt: str = "markdown", workspace_root: Path | None = None) -> str:
@@ -255,6 +254,3 @@ def join_references(refs: Iterable[str], fmt: str) -> str:
         return "\\begin{itemize}\n" + body + "\n\\end{itemize}\n" if refs else ""
     return "".join(r + "\n\n" for r in refs)
 
-
-def escape_html(text: str) -> str:
-    return html_escape(text, quote=False)

@@ -13,10 +13,8 @@ def _doc(text: str) -> dict[str, str]:
 class CitationsSettings:
     """Citations: bibliographies, reference style and which checks run."""
 
-    # Extra .bib files for every document (relative to the workspace root, or absolute).
     bibliography: list[str] = field(default_factory=list, metadata=_doc("Extra .bib files for every document: relative to the workspace root, or absolute."))
     style: str = field(default="apa", metadata=_doc("Reference style: apa, ieee, chicago, mla, vancouver, or a path to a .csl file."))
-    # LaTeX commands declared by the user that take citation keys (\mycite{key}).
     citation_commands: list[str] = field(default_factory=list, metadata=_doc("Your own LaTeX commands that take citation keys, e.g. [\"mycite\"]."))
     check_undefined: bool = field(default=True, metadata=_doc("Report keys that no bibliography defines."))
     check_duplicates: bool = field(default=True, metadata=_doc("Report keys defined twice."))
