@@ -67,6 +67,19 @@ def test_binary_junk_keeps_the_contract(data: bytes) -> None:
     check(data.decode("latin-1"))
 
 
+YAML_TOKENS = [
+    "title: ", "abstract: ", "subtitle: ", "lang: ", "bibliography: ", "description: ", "Title: ", "|", "|-", ">", ">2",
+    "\"", "'", "''", "\\\"", "- ", "  ", "\n", "\n  ", "\r\n", "\t", "&", "*", "!!python/object:os.system", "{", "}", "[",
+    "]", ",", ":", "#", "&amp;", "&eacute;", "*emph*", "@key", "$x$", "en-GB", "x.bib", "word", "été", "\x00", "\ufeff",
+]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(YAML_TOKENS), max_size=40).map("".join), st.sampled_from(["---", "...", ""]))
+def test_random_front_matter_keeps_the_contract(yaml_text: str, closer: str) -> None:
+    check(f"---\n{yaml_text}\n{closer}\n\nBody text.\n", "quarto")
+
+
 @lru_cache(maxsize=1)
 def _paragraphs(corpus: Path) -> tuple[str, ...]:
     paragraphs: list[str] = []
