@@ -74,7 +74,7 @@ def builtin_plugin_names() -> set[str]:
     return names
 
 
-def _status(plugin: Plugin) -> tuple[bool, str]:
+def plugin_status(plugin: Plugin) -> tuple[bool, str]:
     """A plugin's own status line, with a time limit so a stuck check cannot stall the doctor."""
     pool = cf.ThreadPoolExecutor(1)
     try:
@@ -117,13 +117,12 @@ def check_java(r: Report) -> None:
         r.line(OK, "Java", f"version {major} at {java}")
 
 
-def check_languagetool(r: Report, loaded: LoadedPlugins) -> None:
-    plugin = loaded.plugins.get("grammar")
-    if plugin is None:
+def check_languagetool(r: Report, loaded: LoadedPlugins, statuses: dict[str, tuple[bool, str]]) -> None:
+    if "grammar" not in statuses:
         why = loaded.blocked.get("grammar", "not installed")
         r.line(MISSING, "LanguageTool", f"grammar plugin unavailable ({why})", "see the plugin list below")
         return
-    ready, line = _status(plugin)
+    ready, line = statuses["grammar"]
     r.line(OK if ready else MISSING, "LanguageTool", line, "" if ready else "run `marginalia languagetool --help`")
 
 
@@ -157,11 +156,12 @@ def check_models(r: Report, import_torch: bool = True) -> None:
             r.line(PROBLEM, "CUDA", f"importing torch failed: {type(exc).__name__}: {exc}")
 
 
-def check_plugins(r: Report, loaded: LoadedPlugins, builtin: set[str]) -> bool:
+def check_plugins(
+    r: Report, loaded: LoadedPlugins, statuses: dict[str, tuple[bool, str]], builtin: set[str]
+) -> bool:
     """Print each plugin's status; True when a built-in plugin is blocked."""
     r.section("Plugins")
-    for name, plugin in sorted(loaded.plugins.items()):
-        ready, line = _status(plugin)
+    for name, (ready, line) in sorted(statuses.items()):
         r.line(OK if ready else MISSING, name, line)
     blocked_builtin = False
     for name, why in sorted(loaded.blocked.items()):
@@ -197,11 +197,14 @@ def run_doctor(
     r = Report(out or sys.stdout)
     check_python(r)
     loaded = discover_plugins()
+    # Asked once each: a status may probe a server.
+    print("  ...  asking each plugin for its status", file=r.out, flush=True)
+    statuses = {name: plugin_status(plugin) for name, plugin in loaded.plugins.items()}
     r.section("Grammar (LanguageTool)")
     check_java(r)
-    check_languagetool(r, loaded)
+    check_languagetool(r, loaded, statuses)
     check_models(r, import_torch)
-    blocked = check_plugins(r, loaded, builtin_plugin_names())
+    blocked = check_plugins(r, loaded, statuses, builtin_plugin_names())
     check_settings(r, loaded, cwd)
     for plugin in loaded.plugins.values():
         with contextlib.suppress(Exception):  # shutting down is best effort here
