@@ -14,6 +14,7 @@ import logging
 import os
 import sys
 import tomllib
+import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -120,7 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     lint.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs")
-    lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text")
+    lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
+                      help="report format (default: text; github prints workflow annotations)")
     lint.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     lint.add_argument(
         "--fail-level", choices=("info", "warning", "error"), default="warning",
@@ -355,6 +357,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Point stdout at /dev/null so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
+    except Exception:
+        # An uncaught exception would exit 1, which CI reads as "findings"; a crash is a 2.
+        traceback.print_exc()
+        _err("internal error (the traceback above helps a bug report)")
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":

@@ -280,3 +280,17 @@ def _read_lsp_messages(data: bytes) -> list[dict[str, Any]]:
         messages.append(json.loads(rest[:length]))
         data = rest[length:]
     return messages
+
+
+def test_an_internal_error_exits_2_not_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+                                         tmp_path: Path) -> None:
+    from lsp_server import cli, lint
+
+    def explode(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(lint, "run_lint", explode)
+    monkeypatch.chdir(tmp_path)
+    assert cli.main(["lint", "x.txt"]) == 2
+    err = capsys.readouterr().err
+    assert "RuntimeError: bug" in err and "marginalia: internal error" in err
