@@ -624,3 +624,9 @@ def test_math_script_glued_to_a_word_is_not_a_separate_word() -> None:
         one("Emissions of CO$_2$ fell by 10$^{3}$ tons, an $x_0$ less.")
         == "Emissions of CO fell by 10 tons, an X less."
     )
+
+
+def test_iffalse_blocks_are_skipped() -> None:
+    src = "Kept.\n\\iffalse\nOld \\ifx\\a\\b draft\\fi{} text.\n\n% \\fi in a comment\nStill old.\n\\fi\nAlso kept."
+    assert prose(src) == ["Kept.\nAlso kept."]
+    assert "without a matching" in parse("Text \\iffalse never closed.").markup_notes[0][2]

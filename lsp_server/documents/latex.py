@@ -79,6 +79,7 @@ _MATH_TAIL = re.compile(r"(?:\s|\\label\s*\{[^{}]*\}|\\(?:nonumber|notag|quad|qq
 _ENV_NAME = re.compile(r"[ \t]*\{([^{}\r\n]{1,80})\}")
 _REST_OF_LINE = re.compile(r"[^\r\n%]*")
 _TEXT_ON_NEXT_LINE = re.compile(r"(?:%[^\r\n]*)?(?:\r\n|\n|\r)[ \t]*[^\s\\%]")
+_CONDITIONAL = re.compile(r"%[^\r\n]*|\\\\|\\(if[A-Za-z@]*|fi)(?![A-Za-z@])")
 _TABU_WIDTH = re.compile(r"\s*(?:to|spread)(?![A-Za-z])[^{}\r\n]*")
 # Commands that only a preamble or a package holds: a file using them is no body fragment.
 _PREAMBLE_ONLY = re.compile(
@@ -451,6 +452,8 @@ class _Parser:
             return self.control_symbol(name, s, pos, end, table)
         if name == "begin":
             return self.environment(s, pos, end)
+        if name == "iffalse":
+            return self.iffalse(s, pos, end)
         if name == "end":
             m = _ENV_NAME.match(self.src, pos, end)
             stop = m.end() if m else pos
@@ -464,6 +467,19 @@ class _Parser:
         if spec is None:
             return self.unknown(name, s, pos, end)
         return self.run(name, spec, s, pos, end, table)
+
+    def iffalse(self, s: int, pos: int, end: int) -> int:
+        """Skip ``\\iffalse ... \\fi``, the usual way to comment out a passage."""
+        depth = 1
+        for m in _CONDITIONAL.finditer(self.src, pos, end):
+            word = m.group(1)
+            if word is None:
+                continue  # a comment
+            depth += -1 if word == "fi" else 1
+            if depth == 0:
+                return m.end()
+        self.note(s, pos, "'\\iffalse' without a matching '\\fi'")
+        return pos
 
     def control_symbol(self, ch: str, s: int, pos: int, end: int, table: bool) -> int:
         src = self.src

@@ -152,7 +152,7 @@ COMMANDS.update(
         "newpage nopagebreak linenumbers nolinenumbers centerline and sloppypar nobreak "
         "strut mathstrut leavevmode phantomsection FloatBarrier printindex printglossary printglossaries "
         "printnomenclature makeindex makeglossaries frenchspacing nonfrenchspacing hrule vrule hrulefill "
-        "dotfill endgraf noalign baselineskip today fi else iftrue iffalse "
+        "dotfill endgraf noalign baselineskip today fi else iftrue "
         "ifdefined ifx ifLuaTeX ifXeTeX ifpdf expandafter global long outer begingroup endgroup bgroup "
         "egroup displaystyle textstyle scriptstyle",
     )
