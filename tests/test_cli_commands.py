@@ -19,7 +19,9 @@ from typing import Any
 import pytest
 from lint_demo_plugin import install_demo_distribution
 
+from lsp_server import cli, lint
 from lsp_server.cli import parse_config_item
+from lsp_server.documents.model import ProseDocument
 
 
 @pytest.fixture(scope="module")
@@ -218,9 +220,6 @@ def test_config_items_are_read_as_toml_or_strings() -> None:
 def test_stats_hands_the_parsed_documents_to_the_style_plugin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from lsp_server import cli
-    from lsp_server.documents.model import ProseDocument
-
     seen: list[ProseDocument] = []
 
     def render(docs: list[ProseDocument]) -> str:
@@ -284,8 +283,6 @@ def _read_lsp_messages(data: bytes) -> list[dict[str, Any]]:
 
 def test_an_internal_error_exits_2_not_1(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
                                          tmp_path: Path) -> None:
-    from lsp_server import cli, lint
-
     def explode(*args: object, **kwargs: object) -> None:
         raise RuntimeError("bug")
 
