@@ -258,3 +258,14 @@ def test_offsets_after_emoji_and_math_letters_map_exactly(tmp_path: Path, fake: 
     result = _engine(tmp_path, {"mode": "remote", "url": fake.url}).check(parse_document(source, "plaintext"))
     spans = sorted((f.rule, source[f.start : f.end]) for f in result.findings)
     assert spans == [("grammar.COULD_OF", "of"), ("grammar.ENGLISH_WORD_REPEAT_RULE", "the the")]
+
+
+def test_language_per_document(tmp_path: Path, fake: FakeLanguageTool) -> None:
+    engine = _engine(tmp_path, {"mode": "remote", "url": fake.url})
+    babel = "\\documentclass{article}\n\\usepackage[french]{babel}\n\\begin{document}\nUn texte.\n\\end{document}\n"
+    engine.check(engine.parse(babel, "latex"))
+    front = "---\nlang: en-GB\n---\n\nSome text.\n"
+    engine.check(engine.parse(front, "markdown"))
+    magic = "% marginalia: language=de-DE\n\\documentclass{article}\n\\begin{document}\nEin Text.\n\\end{document}\n"
+    engine.check(engine.parse(magic, "latex"))
+    assert [r["language"] for r in fake.requests] == ["fr", "en-GB", "de-DE"]
