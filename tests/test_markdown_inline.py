@@ -49,6 +49,7 @@ def test_plain_paragraph_maps_every_character() -> None:
         ("Escaped \\*stars\\* and \\_under\\_.", "Escaped *stars* and _under_."),
         ("Tilde \\~14 ka.", "Tilde ~14 ka."),
         ("Intra**word**emphasis ok.", "Intrawordemphasis ok."),
+        ("Water H~2~O and 2^10^ bytes, ~ 5 and a^b.", "Water H2O and 210 bytes, ~ 5 and a^b."),
     ],
 )
 def test_emphasis_and_escapes(src: str, prose: str) -> None:

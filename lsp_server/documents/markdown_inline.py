@@ -52,6 +52,7 @@ _ATTRIBUTES = re.compile(r"\{[ \t]*(?:[#.=:-]|[A-Za-z][\w-]*=)[^{}\n]*\}")
 _FOOTNOTE_REF = re.compile(r"\[\^[^\]\s]+\]")
 _LATEX_NAME = re.compile(r"[A-Za-z]+\*?")
 _LATEX_OPTIONAL = re.compile(r"[ \t]*\[[^\[\]\n]*\]")
+_SCRIPT = re.compile(r"~[^\s~\\]+~|\^[^\s^\\\[]+\^")
 _BOOKDOWN_REF = re.compile(r"@ref\(([^()\s]+)\)")
 _INLINE_R = re.compile(r"^(?:\{r\}|r)\s+")
 # Math that only spaces (Fig.$\,$@fig:x) reads as a space, not as a symbol.
@@ -426,8 +427,16 @@ class InlineScanner:
                 self.scan(note, i + 2, close, depth + 1)
                 self.side.append(note)
                 return close + 1
-        out.text(i, i + 1)
-        return i + 1
+        return self._script(i, end, out)
+
+    def _script(self, i: int, end: int, out: ChunkOps) -> int:
+        """Pandoc sub/superscript ``H~2~O``, ``2^10^``: the text stays, the markers go."""
+        m = _SCRIPT.match(self.text, i, end)
+        if m is None:
+            out.text(i, i + 1)  # a literal tilde or caret
+            return i + 1
+        out.text(i + 1, m.end() - 1)
+        return m.end()
 
     def _colon(self, i: int, end: int, out: ChunkOps, depth: int) -> int:
         """``://`` ends a URL scheme that was emitted as text a moment ago: take it back."""
@@ -510,8 +519,7 @@ class InlineScanner:
         while j < end and text[j] == ch:
             j += 1
         if ch == "~" and j - i != 2:
-            out.text(i, j)  # a single ~ is pandoc subscript or a literal tilde
-            return j
+            return self._script(i, end, out)
         before = text[i - 1] if i > 0 else " "
         after = text[j] if j < self.n else " "
         left = not after.isspace() and (not _is_punct(after) or before.isspace() or _is_punct(before))
