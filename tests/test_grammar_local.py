@@ -160,3 +160,21 @@ def test_auto_mode_uses_a_found_install(tmp_path: Path, monkeypatch: pytest.Monk
     found = list(LanguageToolPlugin().check_chunk(DOC.chunks[0], _ctx(settings)))
     assert [f.rule for f in found] == ["grammar.COULD_OF"]
     assert os.environ["LTP_PATH"].endswith("lt")
+
+
+def test_a_local_server_that_died_is_started_again(tmp_path: Path) -> None:
+    import signal
+
+    from marginalia_grammar.local_server import shared_server
+
+    settings = LanguageToolSettings(mode="local", java_path=str(_java(tmp_path, "serve")), install_path=str(_install(tmp_path)))
+    plugin = LanguageToolPlugin()
+    assert [f.rule for f in plugin.check_chunk(DOC.chunks[0], _ctx(settings))] == ["grammar.COULD_OF"]
+    server = shared_server(settings.java_path, settings.install_path, settings.startup_timeout)
+    proc = server._proc
+    assert proc is not None
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait(5)
+    other = parse_document("They could of known.", "plaintext")
+    assert [f.rule for f in plugin.check_chunk(other.chunks[0], _ctx(settings))] == ["grammar.COULD_OF"]
+    assert (tmp_path / "starts.log").read_text().count("started") == 2

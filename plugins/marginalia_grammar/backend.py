@@ -21,6 +21,8 @@ class Backend:
     _client: LanguageToolClient | None = None
 
     def client(self, wait: float) -> LanguageToolClient:
+        if self.local is not None and self.local.restart_if_dead():
+            self._client = None
         if self._client is not None:
             return self._client
         s = self.settings

@@ -141,6 +141,20 @@ class LocalServer:
             raise LanguageToolUnavailable(self._error)
         raise LanguageToolStarting("LanguageTool is still starting; grammar results follow on the next check")
 
+    def restart_if_dead(self) -> bool:
+        """If the server we started has exited since, forget it so the next :meth:`wait` starts a new one."""
+        with self._lock:
+            proc = self._proc
+            if not self._ready.is_set() or proc is None or proc.poll() is None:
+                return False
+            log.warning("LanguageTool (pid %s) exited with code %s; starting it again", proc.pid, proc.returncode)
+            self._proc = None
+            self._ready.clear()
+            self._done.clear()
+            self._thread = None
+            self.url = ""
+            return True
+
     @property
     def error(self) -> str | None:
         return self._error
