@@ -269,3 +269,9 @@ def test_language_per_document(tmp_path: Path, fake: FakeLanguageTool) -> None:
     magic = "% marginalia: language=de-DE\n\\documentclass{article}\n\\begin{document}\nEin Text.\n\\end{document}\n"
     engine.check(engine.parse(magic, "latex"))
     assert [r["language"] for r in fake.requests] == ["fr", "en-GB", "de-DE"]
+
+
+def test_an_offline_rule_turned_off_leaves_the_problem_to_languagetool(tmp_path: Path, fake: FakeLanguageTool) -> None:
+    engine = _engine(tmp_path, {"mode": "remote", "url": fake.url}, with_rules=True, core={"disabled_rules": ["grammar-rules.a-an"]})
+    rules = sorted(f.rule for f in engine.check(parse_document("It was a apple and the the end.", "plaintext")).findings)
+    assert rules == ["grammar-rules.doubled-word", "grammar.EN_A_VS_AN"]
