@@ -92,6 +92,19 @@ def test_lang_becomes_declared_language(value: str, expected: str) -> None:
     assert doc.markup_notes == ()
 
 
+def test_front_matter_meta_keeps_flat_fields_only() -> None:
+    doc = parse(
+        "---\ncsl: apa.csl\nlink-citations: true\nkeywords: [a, b]\nauthor:\n  - name: X\nbase: &b [1]\nrefs: *b\n---\n"
+    )
+    assert doc.meta["front_matter"] == {
+        "csl": "apa.csl",
+        "link-citations": True,
+        "keywords": ["a", "b"],
+        "base": [1],
+        "refs": [1],
+    }
+
+
 def test_bad_lang_is_a_note() -> None:
     doc = parse("---\nlang: not a tag!\n---\nText.\n")
     assert doc.declared_language is None

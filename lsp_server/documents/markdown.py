@@ -17,7 +17,7 @@ sentence), footnote ("footnote"), and captions ("caption"): image alt text
 
 ``meta``: ``bibliographies`` (front matter), ``citations`` and ``crossrefs`` as
 ``(key, src_start, src_end, bracketed)`` sorted by position (the span covers
-``@key``, or the key of a LaTeX cite command), ``front_matter`` (the parsed mapping) and
+``@key``, or the key of a LaTeX cite command), ``front_matter`` (its top-level scalar and flat-list fields) and
 ``front_matter_span``.
 """
 
@@ -278,7 +278,7 @@ def parse_markdown_unguarded(source: str, uri: str, version: int | None, languag
         notes.extend(fm.notes)
         declared = fm.language
         meta["bibliographies"] = fm.bibliographies
-        meta["front_matter"] = fm.data or {}
+        meta["front_matter"] = fm.plain
         meta["front_matter_span"] = (fm.start, fm.end)
         for role, content in fm.prose:
             walker.emit(content, role)

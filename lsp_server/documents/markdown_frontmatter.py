@@ -30,6 +30,9 @@ class FrontMatter:
     start: int  # offset of the opening ---
     end: int  # offset just past the closing line: Markdown starts here
     data: dict[str, object] | None = None
+    # Top-level fields whose value is a scalar or a flat list of scalars: safe to hand
+    # to plugins (no shared YAML aliases that a JSON dump could blow up).
+    plain: dict[str, object] = field(default_factory=dict)
     # (role, content) for each paragraph of a prose field.
     prose: list[tuple[str, Content]] = field(default_factory=list)
     notes: list[tuple[int, int, str]] = field(default_factory=list)
@@ -83,6 +86,7 @@ def parse_front_matter(source: str, start: int) -> FrontMatter | None:
         fm.notes.append((start, block_end, "front matter is not a YAML mapping (key: value lines)"))
         return fm
     fm.data = {str(k): v for k, v in data.items()}
+    fm.plain = {k: v for k, v in fm.data.items() if _is_plain(v)}
     _read_metadata(fm, source, ystart, yend)
     for key_node, value_node in root.value:
         if not isinstance(key_node, yaml.ScalarNode):
@@ -92,6 +96,15 @@ def parse_front_matter(source: str, start: int) -> FrontMatter | None:
             for content in scalar_paragraphs(source, ystart, value_node):
                 fm.prose.append((role, content))
     return fm
+
+
+_SCALARS = (str, int, float, bool, type(None))
+
+
+def _is_plain(value: object) -> bool:
+    if isinstance(value, list):
+        return len(value) < 1000 and all(isinstance(v, _SCALARS) for v in value)
+    return isinstance(value, _SCALARS)
 
 
 def _read_metadata(fm: FrontMatter, source: str, ystart: int, yend: int) -> None:
