@@ -201,9 +201,10 @@ def include_resolver(main: Path) -> IncludeResolver:
 
 
 def _within(path: Path, folder: Path) -> bool:
+    """Inside ``folder`` once symlinks are resolved: a link must not pull in /etc/passwd."""
     try:
-        path.relative_to(folder)
-    except ValueError:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
         return False
     return True
 

@@ -78,6 +78,8 @@ def test_a_root_file_brings_in_its_includes_once_and_only_inside_the_workspace(t
     _touch(ws / "parts" / "part1.tex", "Part one \\subimport{sec/}{deep}.")
     _touch(ws / "parts" / "sec" / "deep.tex", "Relative to parts/.")
     _touch(tmp_path / "outside.tex", "Outside the workspace.")
+    (ws / "sneaky.tex").symlink_to(tmp_path / "outside.tex")
+    _touch(ws / "main.tex", (ws / "main.tex").read_text(encoding="utf-8") + "\\input{sneaky}\n")
     collection = collect(["main.tex"], ws, ws)
     assert _names([t.path for t in collection.targets], ws) == [
         # Depth first, in reading order.
