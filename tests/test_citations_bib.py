@@ -203,3 +203,22 @@ def test_messy_corner_cases() -> None:
     rules = _rules(text)
     # No "duplicate" empty keys, no word-by-word capitals, and {2018} is a year.
     assert rules == {"missing-key": ["@article"], "missing-field": ["@article"]}
+
+
+@pytest.mark.parametrize(
+    ("latex", "quick", "folded"),
+    [
+        (r"M{\"u}ller, J{\"o}rg", "Müller, Jörg", "muller, jorg"),
+        (r"Erd\H{o}s and {\o}stergaard", "Erdős and østergaard", "erdos and østergaard"),
+        (r"na\"{\i}ve Stra{\ss}e", "naïve Straße", "naive straße"),
+        (r"The {\TeX}book, pp.~1--10", "The TeXbook, pp. 1–10", "the texbook, pp. 1–10"),
+        (r"\emph{Bayesian} {GPU}s cost \$5", "Bayesian GPUs cost $5", "bayesian gpus cost $5"),
+        ("漢字 {Über}", "漢字 Über", "漢字 uber"),
+    ],
+)
+def test_quick_decoding_for_completion(latex: str, quick: str, folded: str) -> None:
+    from marginalia_citations.latex_text import fold, latex_to_text, quick_text
+
+    assert quick_text(latex) == quick
+    assert fold(latex) == folded
+    assert latex_to_text(latex) == quick  # the exact decoder agrees on these

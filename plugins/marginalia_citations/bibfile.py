@@ -190,6 +190,8 @@ def _split_concatenation(raw: str) -> list[str]:
 
 def expand_value(raw: str, strings: dict[str, str]) -> str:
     """Resolve one raw field value against ``@string`` macros and month names."""
+    if "#" not in raw and len(raw) >= 2 and raw[0] == "{" and raw[-1] == "}":
+        return raw[1:-1]  # the common case, without the concatenation scanner
     out: list[str] = []
     for part in _split_concatenation(raw):
         p = part.strip()

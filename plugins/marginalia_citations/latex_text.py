@@ -52,13 +52,13 @@ _ACCENTS = {
     "u": "\u0306", "v": "\u030c", "H": "\u030b", "c": "\u0327", "k": "\u0328", "r": "\u030a", "d": "\u0323", "b": "\u0331",
 }  # fmt: skip
 _ACCENT = re.compile(r"""\\([\"'`^~=.]|[uvHckrdb](?![A-Za-z]))\s*\{?\s*(\\[ij]|[A-Za-z])\s*\}?""")
-_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "&": "&", "%": "%", "_": "_", "$": "$", "#": "#"}
-_NAMED = re.compile(r"\\(ss|o|O|ae|AE|oe|OE|aa|AA|l|L|i|j|[&%_$#])(?![A-Za-z])\s?")
+_LETTERS = {"ss": "ß", "o": "ø", "O": "Ø", "ae": "æ", "AE": "Æ", "oe": "œ", "OE": "Œ", "aa": "å", "AA": "Å", "l": "ł", "L": "Ł", "i": "ı", "j": "ȷ", "&": "&", "%": "%", "_": "_", "#": "#"}
+_NAMED = re.compile(r"\\(?:(ss|o|O|ae|AE|oe|OE|aa|AA|l|L|i|j)(?![A-Za-z])\s?|([&%_#]))")
+_DOLLAR = "\ue000"  # a private-use stand-in for an escaped \$ while math $ are dropped
 _LOGOS = ("TeX", "LaTeX", "LaTeXe", "BibTeX", "XeTeX", "XeLaTeX", "LuaTeX", "ConTeXt")
 _LOGO = re.compile(r"\\(" + "|".join(sorted(_LOGOS, key=len, reverse=True)) + r")(?![A-Za-z])\s?")
 _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)\s*")
-_STRIP = str.maketrans("", "", "{}$")
-_BRACES = str.maketrans("", "", "{}")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 
 @lru_cache(maxsize=131072)
@@ -71,10 +71,12 @@ def quick_text(value: str) -> str:
     """
     if not any(c in value for c in "\\{}$~-"):
         return " ".join(value.split())
+    value = value.replace("\\$", _DOLLAR)
     text = _ACCENT.sub(lambda m: m.group(2).lstrip("\\") + _ACCENTS[m.group(1)], value)  # \\"{\\i} -> ï
-    text = _NAMED.sub(lambda m: _LETTERS[m.group(1)], text)
+    text = _NAMED.sub(lambda m: _LETTERS[m.group(1) or m.group(2)], text)
     text = _LOGO.sub(lambda m: m.group(1), text)
-    text = _COMMAND.sub("", text).translate(_STRIP).replace("---", "—").replace("--", "–").replace("~", " ")
+    text = _COMMAND.sub("", text).replace("{", "").replace("}", "").replace("$", "").replace(_DOLLAR, "$")
+    text = text.replace("---", "—").replace("--", "–").replace("~", " ")
     return " ".join(unicodedata.normalize("NFC", text).split())
 
 
@@ -82,8 +84,7 @@ def quick_text(value: str) -> str:
 def fold(value: str) -> str:
     """Lower-case text without accents, for matching: ``{\\"U}ber {GPU}s`` -> ``uber gpus``."""
     if "\\" not in value:
-        plain = value.translate(_BRACES)
+        plain = value.replace("{", "").replace("}", "")
         if plain.isascii():
             return plain.lower()
-    text = unicodedata.normalize("NFKD", quick_text(value))
-    return "".join(c for c in text if not unicodedata.combining(c)).lower()
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", quick_text(value))).lower()

@@ -70,18 +70,29 @@ class _Blob:
                 at = self.text.find(needle, at + 1)
 
 
+def _fold_all(values: list[str]) -> list[str]:
+    """Fold many values in one pass over one string (7,000 calls cost 5x more)."""
+    folded = fold("\0".join(values)).split("\0")
+    if len(folded) != len(values):  # a value ending in a backslash ate a separator
+        folded = [fold(v) for v in values]
+    return folded
+
+
 class SearchIndex:
     def __init__(self, bibs: Sequence[BibFile]) -> None:
-        items: list[Indexed] = []
+        pairs: list[tuple[BibFile, BibEntry]] = []
         seen: set[str] = set()
         for bib in bibs:
             for key, e in bib.entries.items():
-                if key in seen:
-                    continue
-                seen.add(key)
-                authors = fold(_field(bib, e, "author", "editor")).replace(",", " ").replace(" and ", " ")
-                title = fold(_field(bib, e, "title"))
-                items.append(Indexed(e, bib, key.lower(), " " + " ".join(authors.split()), " " + " ".join(title.split()), _year(bib, e)))
+                if key not in seen:
+                    seen.add(key)
+                    pairs.append((bib, e))
+        authors = _fold_all([_field(b, e, "author", "editor").replace("\0", " ") for b, e in pairs])
+        titles = _fold_all([_field(b, e, "title").replace("\0", " ") for b, e in pairs])
+        items: list[Indexed] = []
+        for (bib, e), who, title in zip(pairs, authors, titles, strict=True):
+            names = who.replace(",", " ").replace(" and ", " ")
+            items.append(Indexed(e, bib, e.key.lower(), " " + " ".join(names.split()), " " + " ".join(title.split()), _year(bib, e)))
         items.sort(key=lambda i: i.key)
         self.items = items
         self._keys = [i.key for i in items]
