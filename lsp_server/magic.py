@@ -13,11 +13,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-# LaTeX: % marginalia: ...   Markdown/HTML: <!-- marginalia: ... -->   plain: # marginalia: ...
-_MAGIC = re.compile(
-    r"(?:(?<!\\)%|<!--|^[ \t]*#)[ \t]*marginalia:[ \t]*(?P<body>[^\n]*?)[ \t]*(?:-->|$)",
-    re.MULTILINE | re.IGNORECASE,
-)
+# The comment opener before "marginalia:" on the same line: % (not \%), <!--, or # at line start.
+_OPENER = re.compile(r"(?:(?<!\\)%|<!--|^[ \t]*#)[ \t]*$", re.MULTILINE)
+_KEYWORD_TAILS = ("arginalia:", "ARGINALIA:")  # after m/M: plain str.find is ~50x faster than an IGNORECASE regex
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{2,8})*$|^auto$")
 ALLOWED_KEYS = ("language", "disable", "enable")
 
@@ -32,6 +30,42 @@ class MagicDirectives:
     problems: tuple[tuple[int, int, str], ...] = field(default_factory=tuple)
 
 
+def _keyword_positions(source: str) -> list[tuple[int, int]]:
+    found = []
+    for tail in _KEYWORD_TAILS:
+        i = source.find(tail, 1)
+        while i >= 0:
+            if source[i - 1] in "mM":
+                found.append((i - 1, i + len(tail)))
+            i = source.find(tail, i + 1)
+    return sorted(found)
+
+
+def _directives(source: str) -> list[tuple[int, int, str]]:
+    """(comment start, comment end, body) for each magic comment.
+
+    A literal search for the keyword first: a regex with a comment-opener
+    alternation at every position cost ~70 ms per check on a 1 MB book.
+    """
+    out: list[tuple[int, int, str]] = []
+    for kw_start, kw_end in _keyword_positions(source):
+        line_start = source.rfind("\n", 0, kw_start) + 1
+        opener = _OPENER.search(source, line_start, kw_start)
+        if opener is None:
+            continue
+        line_end = source.find("\n", kw_end)
+        line_end = len(source) if line_end < 0 else line_end
+        body = source[kw_end:line_end]
+        close = body.find("-->")
+        if close >= 0:
+            end = kw_end + close + 3
+            body = body[:close]
+        else:
+            end = line_end
+        out.append((opener.start(), end, body.strip()))
+    return out
+
+
 def parse_magic(source: str) -> MagicDirectives:
     language: str | None = None
     disabled: set[str] = set()
@@ -39,15 +73,14 @@ def parse_magic(source: str) -> MagicDirectives:
     regions: list[tuple[int, int]] = []
     problems: list[tuple[int, int, str]] = []
     off_since: int | None = None
-    for m in _MAGIC.finditer(source):
-        body = m.group("body").strip()
+    for start, end, body in _directives(source):
         if body.lower() == "off":
             if off_since is None:
-                off_since = m.start()
+                off_since = start
             continue
         if body.lower() == "on":
             if off_since is not None:
-                regions.append((off_since, m.end()))
+                regions.append((off_since, end))
                 off_since = None
             continue
         for token in body.split():
@@ -55,14 +88,14 @@ def parse_magic(source: str) -> MagicDirectives:
             key = key.lower()
             if not eq or key not in ALLOWED_KEYS:
                 problems.append(
-                    (m.start(), m.end(), f"magic comment: '{token}' is not understood (allowed: {', '.join(ALLOWED_KEYS)}, off, on)")
+                    (start, end, f"magic comment: '{token}' is not understood (allowed: {', '.join(ALLOWED_KEYS)}, off, on)")
                 )
                 continue
             if key == "language":
                 if _LANG.match(value):
                     language = value
                 else:
-                    problems.append((m.start(), m.end(), f"magic comment: '{value}' is not a language tag like en-GB"))
+                    problems.append((start, end, f"magic comment: '{value}' is not a language tag like en-GB"))
             else:
                 target = disabled if key == "disable" else enabled
                 target.update(r for r in value.split(",") if r)
