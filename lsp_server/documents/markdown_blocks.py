@@ -7,7 +7,7 @@ source itself, which is what makes the offset map exact.
 
 Added here, because pandoc and friends have them and CommonMark does not:
 raw LaTeX environments, display math on lines of its own and Liquid code tags
-are blocks to skip; ``:::`` fenced divs (Quarto callouts, Docusaurus
+are blocks to skip; grid tables are blocks whose cells are read separately; ``:::`` fenced divs (Quarto callouts, Docusaurus
 admonitions) are containers whose content is checked.
 """
 
@@ -22,7 +22,7 @@ from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
-from lsp_server.documents.markdown_grid_tables import grid_table_block
+from lsp_server.documents.markdown_grid_tables import BORDER
 
 _BEGIN = re.compile(r"\\begin\{([^{}\n]+)\}")
 _LIQUID_OPEN = re.compile(r"\{%-?\s*(highlight|raw|comment)\b[^%]*-?%\}\s*$")
@@ -35,6 +35,12 @@ def _line(state: StateBlock, line: int) -> str:
     return state.src[state.bMarks[line] + state.tShift[line] : state.eMarks[line]]
 
 
+def starts_with(state: StateBlock, line: int, char: str) -> bool:
+    """Cheap first test for block rules, which run at every block start."""
+    pos = state.bMarks[line] + state.tShift[line]
+    return pos < state.eMarks[line] and state.src[pos] == char
+
+
 def _skip_to(state: StateBlock, start: int, end_line: int, token_type: str) -> None:
     state.line = end_line
     token = state.push(token_type, "", 0)
@@ -44,7 +50,7 @@ def _skip_to(state: StateBlock, start: int, end_line: int, token_type: str) -> N
 
 def _raw_tex_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """``\\begin{figure} … \\end{figure}`` on lines of their own: raw TeX, not prose."""
-    if state.is_code_block(start):
+    if not starts_with(state, start, "\\") or state.is_code_block(start):
         return False
     m = _BEGIN.match(_line(state, start))
     if m is None:
@@ -70,7 +76,7 @@ def _display_math_block(state: StateBlock, start: int, end: int, silent: bool) -
     Only at the start of a block: inside a paragraph, display math is part of the
     sentence and the inline scanner turns it into a placeholder.
     """
-    if state.is_code_block(start):
+    if not starts_with(state, start, "$") or state.is_code_block(start):
         return False
     first = _line(state, start)
     if not first.startswith("$$"):
@@ -100,7 +106,7 @@ def _display_math_block(state: StateBlock, start: int, end: int, silent: bool) -
 
 def _liquid_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
     """Jekyll ``{% highlight %} … {% endhighlight %}`` (and raw, comment): code, not prose."""
-    if state.is_code_block(start):
+    if not starts_with(state, start, "{") or state.is_code_block(start):
         return False
     m = _LIQUID_OPEN.match(_line(state, start))
     if m is None:
@@ -111,6 +117,27 @@ def _liquid_block(state: StateBlock, start: int, end: int, silent: bool) -> bool
         last += 1
     if not silent:
         _skip_to(state, start, min(last + 1, end), "liquid_block")
+    return True
+
+
+def _grid_table_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
+    """Pandoc grid table: a ``+---+`` border and the ``+``/``|`` lines after it (cells: markdown_grid_tables)."""
+    if not starts_with(state, start, "+") or state.is_code_block(start):
+        return False
+    first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
+    if BORDER.match(first) is None:
+        return False
+    last = start + 1
+    while last < end:
+        text = state.src[state.bMarks[last] + state.tShift[last] : state.eMarks[last]]
+        if not text.startswith(("+", "|")):
+            break
+        last += 1
+    if not silent:
+        state.line = last
+        token = state.push("grid_table", "", 0)
+        token.map = [start, last]
+        token.block = True
     return True
 
 
@@ -127,7 +154,7 @@ def block_parser() -> MarkdownIt:
     md.use(footnote_plugin)
     md.use(deflist_plugin)
     md.use(container_plugin, name="div", validate=_div_fence)
-    md.block.ruler.before("table", "grid_table", grid_table_block)
+    md.block.ruler.before("table", "grid_table", _grid_table_block)
     md.block.ruler.before("fence", "raw_tex", _raw_tex_block)
     md.block.ruler.before("fence", "math_block", _display_math_block)
     md.block.ruler.before("fence", "liquid_block", _liquid_block)

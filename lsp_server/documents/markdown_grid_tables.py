@@ -12,33 +12,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from markdown_it.rules_block import StateBlock
-
 from lsp_server.documents.markdown_content import Content
 
-_BORDER = re.compile(r"\+(?:[-=:]+\+)+\s*$")
+BORDER = re.compile(r"\+(?:[-=:]+\+)+\s*$")
 _PIPE = re.compile(r"(?<!\\)\|")
-
-
-def grid_table_block(state: StateBlock, start: int, end: int, silent: bool) -> bool:
-    """Consume a grid table: a ``+---+`` border and the ``+``/``|`` lines after it."""
-    if state.is_code_block(start):
-        return False
-    first = state.src[state.bMarks[start] + state.tShift[start] : state.eMarks[start]]
-    if _BORDER.match(first) is None:
-        return False
-    last = start + 1
-    while last < end:
-        text = state.src[state.bMarks[last] + state.tShift[last] : state.eMarks[last]]
-        if not text.startswith(("+", "|")):
-            break
-        last += 1
-    if not silent:
-        state.line = last
-        token = state.push("grid_table", "", 0)
-        token.map = [start, last]
-        token.block = True
-    return True
 
 
 def _bounds(text: str, lead: int, edges: list[int]) -> list[int] | None:
@@ -72,7 +49,7 @@ def grid_cells(source: str, lines: Sequence[tuple[int, int, int]], first: int, l
         text = source[ls:le]
         lead = len(text) - len(text.lstrip())
         body = text[lead:]
-        if _BORDER.match(body):
+        if BORDER.match(body):
             if row_ok:
                 cells.extend(c for c in row if len(c))
             row, row_ok = [], True
