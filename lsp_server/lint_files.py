@@ -46,6 +46,8 @@ class Collection:
     targets: list[Target] = field(default_factory=list)
     # Arguments that named nothing: reported, and the run exits 2.
     errors: list[str] = field(default_factory=list)
+    # Include commands that could not be followed: reported, not fatal.
+    notes: list[str] = field(default_factory=list)
 
 
 def find_root(start: Path) -> Path | None:
@@ -123,130 +125,44 @@ def _strip_comments(source: str) -> str:
     return re.sub(r"(?<!\\)%[^\n]*", "", source)
 
 
-IncludeResolver = Callable[[Path, str], list[Path]]
-# Commands whose path is relative to the including file rather than the main one.
-_RELATIVE_TO_CURRENT = frozenset({"subimport", "subinputfrom", "subincludefrom"})
-_MACRO = re.compile(r"\\([A-Za-z@]+)")
-
-
-def _tex_file(candidate: Path) -> Path | None:
-    if candidate.suffix and candidate.is_file():
-        return candidate
-    with_tex = candidate.with_name(candidate.name + ".tex")
-    if with_tex.is_file():
-        return with_tex
-    return candidate if candidate.is_file() else None
-
-
-def scanned_include_resolver(main: Path) -> IncludeResolver:
-    """Resolve the include commands the LaTeX parser's scanner finds to existing files.
-
-    LaTeX resolves ``\\input`` paths against the folder it runs in (the main
-    file's), so that is tried first, then the including file's folder (the
-    subfiles package works that way); ``\\subimport`` and friends are relative
-    to the including file.  A missing ``.tex`` suffix is added as LaTeX does.
-    """
-    from lsp_server.documents.latex_scan import definitions, includes
-
-    # Argument-less macros seen so far: theses write \input{\chapterpath/intro}.
-    macros: dict[str, str] = {}
-
-    def expand(name: str) -> str:
-        for _ in range(4):  # macros defined through other macros, a few levels deep
-            expanded = _MACRO.sub(lambda m: macros.get(m.group(1), m.group(0)), name)
-            if expanded == name:
-                break
-            name = expanded
-        return name
-
-    def resolve(path: Path, source: str) -> list[Path]:
-        macros.update((k, d.body.strip()) for k, d in definitions(source).items() if d.nargs == 0)
-        found: list[Path] = []
-        for command, raw, _, _ in includes(source):
-            name = expand(raw)
-            if command == "includeonly" or not name or "\\" in name:
-                continue
-            bases = (path.parent,) if command in _RELATIVE_TO_CURRENT else (main.parent, path.parent)
-            for base in dict.fromkeys(bases):
-                hit = _tex_file(base / name)
-                if hit is not None:
-                    found.append(hit)
-                    break
-        return found
-
-    return resolve
-
-
-def include_resolver(main: Path) -> IncludeResolver:
-    """``lsp_server.documents.includes.resolve_includes(path, source)`` when the LaTeX
-    package offers one (it may know more, e.g. ``\\graphicspath``-like search paths),
-    else the scanner-based resolver above."""
+def _as_seen_from(path: Path, workspace: Path) -> Path:
+    """``path`` (resolved by the include walker) spelled under ``workspace`` as the user gave it."""
     try:
-        from lsp_server.documents import includes  # type: ignore[attr-defined, unused-ignore]
-    except ImportError:
-        return scanned_include_resolver(main)
-    resolver = getattr(includes, "resolve_includes", None)
-    if not callable(resolver):
-        return scanned_include_resolver(main)
-
-    fallback = scanned_include_resolver(main)
-
-    def resolve(path: Path, source: str) -> list[Path]:
-        try:
-            return [Path(p) for p in resolver(path, source)]
-        except Exception:  # a resolver bug must not cost the user the run
-            return fallback(path, source)
-
-    return resolve
+        return workspace / path.relative_to(workspace.resolve())
+    except ValueError:
+        return path
 
 
-def _within(path: Path, folder: Path) -> bool:
-    """Inside ``folder`` once symlinks are resolved: a link must not pull in /etc/passwd."""
-    try:
-        path.resolve().relative_to(folder.resolve())
-    except (ValueError, OSError):
-        return False
-    return True
+def follow_includes(collection: Collection, workspace: Path, read: Callable[[Path], str | None]) -> Collection:
+    """Add the files each LaTeX root file includes, once each, inside ``workspace``.
 
-
-def follow_includes(
-    collection: Collection,
-    workspace: Path,
-    read: Callable[[Path], str | None],
-    resolver: Callable[[Path], IncludeResolver] = include_resolver,
-) -> Collection:
-    """Add the files LaTeX root files include (recursively), once each, inside ``workspace``.
-
-    ``resolver(main)`` gives the function that lists one file's includes for the
-    document whose main file is ``main``.
+    The LaTeX package's walker (:func:`lsp_server.documents.includes.included_files`)
+    decides what is included; what it could not follow (a generated file that
+    is missing, a path out of the workspace) becomes a note.  Every file of a
+    document gets the language its preamble declares.
     """
+    from lsp_server.documents.includes import included_files
     from lsp_server.documents.latex_scan import declared_language
 
-    seen = {t.path for t in collection.targets}
-    out: list[Target] = []
-
-    def visit(current: Path, text: str, resolve: IncludeResolver, found: list[tuple[Path, str | None]]) -> None:
-        # Depth first, in document order, as TeX reads them: macros such as
-        # \chapterpath are redefined chapter by chapter.
-        for name in resolve(current, text):
-            inc = Path(os.path.abspath(name))
-            if inc in seen or not _within(inc, workspace):
-                continue
-            seen.add(inc)
-            inc_text = read(inc)
-            found.append((inc, declared_language(inc_text) if inc_text else None))
-            if inc_text is not None:
-                visit(inc, inc_text, resolve, found)
-
+    seen = {t.path.resolve() for t in collection.targets}
+    out = Collection([], collection.errors, list(collection.notes))
     for target in collection.targets:
         source = read(target.path) if target.language_id == "latex" else None
         if source is None or not is_latex_root(source):
-            out.append(target)
+            out.targets.append(target)
             continue
-        found: list[tuple[Path, str | None]] = [(target.path, declared_language(source))]
-        visit(target.path, source, resolver(target.path), found)
-        language = next((lang for _, lang in found if lang), None)
-        out.append(Target(target.path, "latex", document_language=language))
-        # Whatever its suffix (.tikz, .pgf), an included file is LaTeX.
-        out.extend(Target(path, "latex", target.path, language) for path, _ in found[1:])
-    return Collection(out, collection.errors)
+        files, problems = included_files(target.path, workspace)
+        out.notes.extend(f"{_as_seen_from(p.file, workspace)}:{p.line + 1}: {p.message}" for p in problems)
+        language = None
+        for path in files:  # babel or polyglossia may sit in an \input preamble
+            text = source if path == target.path.resolve() else read(path)
+            language = declared_language(text) if text else None
+            if language:
+                break
+        out.targets.append(Target(target.path, "latex", document_language=language))
+        for found in files[1:]:
+            if found not in seen:
+                seen.add(found)
+                # Whatever its suffix (.tikz, .pgf), an included file is LaTeX.
+                out.targets.append(Target(_as_seen_from(found, workspace), "latex", target.path, language))
+    return out

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from lsp_server.lint import collect, read_source, workspace_root
-from lsp_server.lint_files import expand_paths, find_root, follow_includes, is_latex_root
+from lsp_server.lint import collect, workspace_root
+from lsp_server.lint_files import expand_paths, find_root, is_latex_root
 
 
 def _touch(path: Path, text: str = "Some prose.\n") -> Path:
@@ -89,18 +89,13 @@ def test_a_root_file_brings_in_its_includes_once_and_only_inside_the_workspace(t
     assert all(t.included_from == ws / "main.tex" for t in collection.targets[1:])
 
 
-def test_includes_use_the_given_resolver_and_survive_cycles(tmp_path: Path) -> None:
-    a = _touch(tmp_path / "a.tex", "\\documentclass{article}")
-    b = _touch(tmp_path / "b.tex", "B")
-    calls: list[Path] = []
-
-    def resolver(path: Path, source: str) -> list[Path]:
-        calls.append(path)
-        return [b, a]  # b includes a again: a cycle that must end
-
-    found = follow_includes(expand_paths(["a.tex"], tmp_path), tmp_path, lambda p: read_source(p)[0], lambda main: resolver)
-    assert [t.path for t in found.targets] == [a, b]
-    assert calls == [a, b]
+def test_missing_includes_and_cycles_become_notes_not_errors(tmp_path: Path) -> None:
+    _touch(tmp_path / "a.tex", "\\documentclass{article}\n\\input{b}\n\\include{vc}\n")
+    _touch(tmp_path / "b.tex", "B \\input{a}")  # a cycle, which must end
+    found = collect(["a.tex"], tmp_path, tmp_path)
+    assert _names([t.path for t in found.targets], tmp_path) == ["a.tex", "b.tex"]
+    assert found.errors == []
+    assert any(n.startswith(f"{tmp_path / 'a.tex'}:3: \\include{{vc}}: file not found") for n in found.notes), found.notes
 
 
 def test_include_paths_built_from_macros_follow_their_redefinitions(tmp_path: Path) -> None:
