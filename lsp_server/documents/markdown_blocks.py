@@ -7,8 +7,9 @@ source itself, which is what makes the offset map exact.
 
 Added here, because pandoc and friends have them and CommonMark does not:
 raw LaTeX environments, display math on lines of its own and Liquid code tags
-are blocks to skip; grid tables are blocks whose cells are read separately; ``:::`` fenced divs (Quarto callouts, Docusaurus
-admonitions) are containers whose content is checked.
+are blocks to skip; grid tables are blocks whose cells are read separately;
+``:::`` fenced divs (Quarto callouts, Docusaurus admonitions) are containers
+whose content is checked.
 """
 
 from __future__ import annotations
