@@ -57,3 +57,11 @@ def test_style_specific_conventions() -> None:
     vancouver = render("vancouver", "text")
     assert "1970 Nov;12(3):169–76" in vancouver
     assert "Müller J" in vancouver
+
+
+def test_an_entry_citeproc_cannot_render_does_not_cost_the_others() -> None:
+    good = {"id": "good", "type": "book", "title": "Fine", "author": [{"family": "Doe", "given": "J."}], "issued": {"date-parts": [[2000]]}}
+    bad = {"id": "bad", "type": "book", "title": "Odd", "issued": {"date-parts": [["not a number"]]}}
+    out = format_references([good, bad], "apa", "text")
+    assert out[0].startswith("Doe, J. (2000). Fine.") or out[1].startswith("Doe, J. (2000). Fine.")
+    assert any(line.startswith("bad: cannot be formatted") for line in out)

@@ -220,12 +220,29 @@ def _polish(text: str, loaded: LoadedStyle) -> str:
 
 
 def format_references(items: Sequence[dict[str, Any]], style: str = "apa", fmt: str = "text", workspace_root: Path | None = None, *, sort: bool = True) -> list[str]:
-    """Formatted bibliography entries for CSL-JSON ``items``, in the style's order."""
+    """Formatted bibliography entries for CSL-JSON ``items``, in the style's order.
+
+    An entry citeproc-py cannot render does not cost the others: the list is
+    then rendered entry by entry and the culprit is shown with the reason.
+    """
     if fmt not in FORMATTERS:
         raise ValueError(f"unknown output format {fmt!r}: use one of {', '.join(OUTPUT_FORMATS)}")
     if not items:
         return []
     loaded = load_style(style, workspace_root)
+    try:
+        rendered = _render(loaded, items, fmt, sort)
+    except Exception:
+        rendered = []
+        for item in items:
+            try:
+                rendered.extend(_render(loaded, [item], fmt, sort))
+            except Exception as exc:
+                rendered.append(f"{item.get('id', '?')}: cannot be formatted ({type(exc).__name__}: {exc})")
+    return [_polish(r, loaded) for r in rendered]
+
+
+def _render(loaded: LoadedStyle, items: Sequence[dict[str, Any]], fmt: str, sort: bool) -> list[str]:
     # citeproc-py compares keys case-insensitively, and the style object holds the
     # formatter of the last bibliography: one rendering per style at a time.
     with loaded.lock:
@@ -235,8 +252,7 @@ def format_references(items: Sequence[dict[str, Any]], style: str = "apa", fmt: 
             bib.register(Citation([CitationItem(item["id"])]))
         if sort:
             bib.sort()
-        rendered = [str(r) for r in bib.bibliography()]
-    return [_polish(r, loaded) for r in rendered]
+        return [str(r) for r in bib.bibliography()]
 
 
 def format_one(item: dict[str, Any], style: str = "apa", fmt: str = "markdown", workspace_root: Path | None = None) -> str:
