@@ -342,7 +342,7 @@ def run_lint(
         report.notes.extend(f"settings: {m}" for m in engine.settings.messages)
         collection = collect(paths, cwd, spec.root)
         report.errors.extend(collection.errors)
-        report.notes.extend(collection.notes)
+        report.notes.extend(f"{report.display(path)}:{line}: {message}" for path, line, message in collection.include_problems)
         targets = collection.targets
         n_jobs = jobs if jobs is not None else default_jobs(len(targets))
         bar = progress or Progress(len(targets))

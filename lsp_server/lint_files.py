@@ -46,8 +46,8 @@ class Collection:
     targets: list[Target] = field(default_factory=list)
     # Arguments that named nothing: reported, and the run exits 2.
     errors: list[str] = field(default_factory=list)
-    # Include commands that could not be followed: reported, not fatal.
-    notes: list[str] = field(default_factory=list)
+    # Include commands that could not be followed, as (file, 1-based line, message): reported, not fatal.
+    include_problems: list[tuple[Path, int, str]] = field(default_factory=list)
 
 
 def find_root(start: Path) -> Path | None:
@@ -145,14 +145,14 @@ def follow_includes(collection: Collection, workspace: Path, read: Callable[[Pat
     from lsp_server.documents.latex_scan import declared_language
 
     seen = {t.path.resolve() for t in collection.targets}
-    out = Collection([], collection.errors, list(collection.notes))
+    out = Collection([], collection.errors, list(collection.include_problems))
     for target in collection.targets:
         source = read(target.path) if target.language_id == "latex" else None
         if source is None or not is_latex_root(source):
             out.targets.append(target)
             continue
         files, problems = included_files(target.path, workspace)
-        out.notes.extend(f"{_as_seen_from(p.file, workspace)}:{p.line + 1}: {p.message}" for p in problems)
+        out.include_problems.extend((_as_seen_from(p.file, workspace), p.line + 1, p.message) for p in problems)
         language = None
         for path in files:  # babel or polyglossia may sit in an \input preamble
             text = source if path == target.path.resolve() else read(path)
