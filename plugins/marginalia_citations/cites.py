@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-# natbib, biblatex and BibTeX commands whose braced arguments are keys.
+# natbib, biblatex, BibTeX, apacite, ACM and harvard commands whose braced arguments are keys.
 LATEX_CITE_COMMANDS = frozenset(
     ["cite", "citet", "citep", "citealt", "citealp", "citeauthor", "citeyear", "citeyearpar", "citenum", "citefullauthor", "Citet", "Citep", "Citealt", "Citealp", "Citeauthor", "cite", "nocite", "parencite", "Parencite", "textcite", "Textcite", "autocite", "Autocite", "footcite", "Footcite", "footcitetext", "smartcite", "Smartcite", "supercite", "fullcite", "footfullcite", "citetitle", "Citetitle", "citeurl", "citedate", "citeurldate", "volcite", "pvolcite", "fvolcite", "tvolcite", "avolcite", "cites", "parencites", "Parencites", "textcites", "Textcites", "autocites", "Autocites", "footcites", "Footcites", "smartcites", "Smartcites", "supercites", "notecite", "pnotecite", "fnotecite", "citename", "citelist", "citefield"]
 )
