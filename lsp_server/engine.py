@@ -13,7 +13,7 @@ import hashlib
 import logging
 import threading
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -199,74 +199,75 @@ class Engine:
     def _plugin(self, name: str) -> Plugin | None:
         return self.loaded.plugins.get(name)
 
+    def _gather(self, doc: ProseDocument, fn: Callable[[Plugin, CheckContext], Iterable[T]]) -> list[tuple[str, T]]:
+        """Call ``fn`` on every enabled plugin through the isolating host; (plugin, item) pairs."""
+        out: list[tuple[str, T]] = []
+        for name in self.enabled_plugins():
+            plugin = self.loaded.plugins[name]
+            ctx = self.context(name, doc)
+
+            def call(p: Plugin = plugin, c: CheckContext = ctx) -> list[T]:
+                return list(fn(p, c))
+
+            empty: list[T] = []
+            res, _ = self.host.call(name, call, empty, self.core.plugin_time_limit)
+            out.extend((name, item) for item in res)
+        return out
+
     def actions(self, doc: ProseDocument, finding: Finding) -> list[Action]:
         plugin = self._plugin(finding.plugin)
         if plugin is None:
             return []
         ctx = self.context(finding.plugin, doc)
-        result, _ = self.host.call(
-            finding.plugin, lambda: list(plugin.actions(doc, finding, ctx)), [], self.core.plugin_time_limit
-        )
+
+        def call() -> list[Action]:
+            return list(plugin.actions(doc, finding, ctx))
+
+        empty: list[Action] = []
+        result, _ = self.host.call(finding.plugin, call, empty, self.core.plugin_time_limit)
         return result
 
     def range_actions(self, doc: ProseDocument, start: int, end: int) -> list[tuple[str, Action]]:
-        out: list[tuple[str, Action]] = []
-        for name in self.enabled_plugins():
-            plugin = self.loaded.plugins[name]
-            ctx = self.context(name, doc)
-            res, _ = self.host.call(
-                name, lambda p=plugin, c=ctx: list(p.range_actions(doc, start, end, c)), [], self.core.plugin_time_limit
-            )
-            out.extend((name, a) for a in res)
-        return out
+        return self._gather(doc, lambda p, c: p.range_actions(doc, start, end, c))
 
     def complete(self, doc: ProseDocument, offset: int) -> list[Suggestion]:
-        out: list[Suggestion] = []
-        for name in self.enabled_plugins():
-            plugin = self.loaded.plugins[name]
-            ctx = self.context(name, doc)
-            res, _ = self.host.call(
-                name, lambda p=plugin, c=ctx: list(p.complete(doc, offset, c)), [], self.core.plugin_time_limit
-            )
-            out.extend(res)
-        return out
+        return [s for _, s in self._gather(doc, lambda p, c: p.complete(doc, offset, c))]
 
     def inline_complete(self, doc: ProseDocument, offset: int) -> list[Suggestion]:
-        out: list[Suggestion] = []
-        for name in self.enabled_plugins():
-            plugin = self.loaded.plugins[name]
-            ctx = self.context(name, doc)
-            res, _ = self.host.call(
-                name, lambda p=plugin, c=ctx: list(p.inline_complete(doc, offset, c)), [], self.core.plugin_time_limit
-            )
-            out.extend(res)
-        return out
+        return [s for _, s in self._gather(doc, lambda p, c: p.inline_complete(doc, offset, c))]
 
-    def resolve_action(self, plugin_name: str, doc: ProseDocument, action: Action, time_limit: float | None = None) -> tuple[Action | None, str | None]:
+    def resolve_action(
+        self, plugin_name: str, doc: ProseDocument, action: Action, time_limit: float | None = None
+    ) -> tuple[Action | None, str | None]:
         """Complete a lazy action; returns (action or None, problem message)."""
         plugin = self._plugin(plugin_name)
         if plugin is None:
             return None, f"plugin {plugin_name} is not loaded"
         ctx = self.context(plugin_name, doc)
         limit = time_limit if time_limit is not None else self.core.plugin_time_limit
-        return self.host.call(plugin_name, lambda: plugin.resolve_action(doc, action, ctx), None, limit)
+
+        def call() -> Action | None:
+            return plugin.resolve_action(doc, action, ctx)
+
+        return self.host.call(plugin_name, call, None, limit)
 
     def replacements_for(self, doc: ProseDocument, finding: Finding) -> list[str]:
         """The finding's replacements, or those its plugin offers lazily as edit actions
         (spelling computes suggestions only when asked, since they cost ~20 ms a word)."""
         if finding.replacements:
             return list(finding.replacements)
-        return [a.edit[2] for a in self.actions(doc, finding) if a.edit is not None and (a.edit[0], a.edit[1]) == (finding.start, finding.end)]
+        return [
+            a.edit[2]
+            for a in self.actions(doc, finding)
+            if a.edit is not None and (a.edit[0], a.edit[1]) == (finding.start, finding.end)
+        ]
 
     def hover(self, doc: ProseDocument, offset: int) -> list[str]:
-        out: list[str] = []
-        for name in self.enabled_plugins():
-            plugin = self.loaded.plugins[name]
-            ctx = self.context(name, doc)
-            res, _ = self.host.call(name, lambda p=plugin, c=ctx: p.hover(doc, offset, c), None, self.core.plugin_time_limit)
-            if res:
-                out.append(res)
-        return out
+        def one(p: Plugin, c: CheckContext) -> list[str]:
+            text = p.hover(doc, offset, c)
+            return [text] if text else []
+
+        return [h for _, h in self._gather(doc, one)]
 
     def commands(self) -> dict[str, tuple[str, Any]]:
         """Every plugin command: id -> (plugin name, handler)."""
