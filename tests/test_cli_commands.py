@@ -150,12 +150,15 @@ def test_jobs_2_prints_the_same_as_jobs_1(ws: Path, env: dict[str, str]) -> None
 
 
 def test_includes_are_followed_from_a_latex_root(ws: Path, env: dict[str, str]) -> None:
-    (ws / "main.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\input{ch/one}\n\\end{document}\n",
-                                 encoding="utf-8")
+    (ws / "main.tex").write_text("\\documentclass{article}\n\\begin{document}\n\\input{ch/one}\n\\input{gone}\n"
+                                 "\\end{document}\n", encoding="utf-8")
     (ws / "ch").mkdir()
     (ws / "ch" / "one.tex").write_text("Chapter one.\n", encoding="utf-8")
     result = marginalia(["lint", "--plugins", "demo", "--format", "json", "main.tex"], ws, env)
     assert [f["path"] for f in json.loads(result.stdout)["files"]] == ["main.tex", "ch/one.tex"]
+    # A missing include is worth a note, not a failed run.
+    assert "marginalia: main.tex:4: \\input{gone}: file not found" in result.stderr
+    assert result.returncode == 0
 
 
 def test_version_and_help(ws: Path, env: dict[str, str]) -> None:
