@@ -35,7 +35,7 @@ def _names(words: str) -> frozenset[str]:
 # because the search runs over every character of the document: URLs are found from
 # their "://" and e-mail addresses from their "@", then the already emitted scheme or
 # local part is taken back (ChunkOps.retract).
-_SPECIAL = re.compile(r"[\\`$<&\[!^@*_~{:]|(?<![\w./])www\.")
+_SPECIAL = re.compile(r"[\\`$<\[^@*_~{]|&(?=[#A-Za-z])|!(?=\[)|:(?=//)|(?<![\w./])www\.")
 _EMAIL_DOMAIN = re.compile(r"[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+")
 _EMAIL_LOCAL = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_.+-")
 _URL_SCHEMES = ("https", "http", "ftp")
