@@ -125,6 +125,14 @@ def _strip_comments(source: str) -> str:
     return re.sub(r"(?<!\\)%[^\n]*", "", source)
 
 
+def _within(path: Path, folder: Path) -> bool:
+    try:
+        path.resolve().relative_to(folder.resolve())
+    except (ValueError, OSError):
+        return False
+    return True
+
+
 def _as_seen_from(path: Path, workspace: Path) -> Path:
     """``path`` (resolved by the include walker) spelled under ``workspace`` as the user gave it."""
     try:
@@ -151,8 +159,10 @@ def follow_includes(collection: Collection, workspace: Path, read: Callable[[Pat
         if source is None or not is_latex_root(source):
             out.targets.append(target)
             continue
-        files, problems = included_files(target.path, workspace)
-        out.include_problems.extend((_as_seen_from(p.file, workspace), p.line + 1, p.message) for p in problems)
+        # A root named from outside the run's workspace brings its own (or its folder).
+        ws = workspace if _within(target.path, workspace) else find_root(target.path) or target.path.parent
+        files, problems = included_files(target.path, ws)
+        out.include_problems.extend((_as_seen_from(p.file, ws), p.line + 1, p.message) for p in problems)
         language = None
         for path in files:  # babel or polyglossia may sit in an \input preamble
             text = source if path == target.path.resolve() else read(path)
@@ -164,5 +174,5 @@ def follow_includes(collection: Collection, workspace: Path, read: Callable[[Pat
             if found not in seen:
                 seen.add(found)
                 # Whatever its suffix (.tikz, .pgf), an included file is LaTeX.
-                out.targets.append(Target(_as_seen_from(found, workspace), "latex", target.path, language))
+                out.targets.append(Target(_as_seen_from(found, ws), "latex", target.path, language))
     return out

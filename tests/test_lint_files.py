@@ -133,3 +133,12 @@ def test_every_file_of_a_latex_document_gets_the_language_its_preamble_declares(
     assert [(t.path.name, t.document_language) for t in found.targets] == [
         ("main.tex", "fr"), ("preamble.tex", "fr"), ("ch1.tex", "fr"), ("notes.md", None),
     ]
+
+
+def test_a_root_outside_the_workspace_uses_its_own_folder(tmp_path: Path) -> None:
+    _touch(tmp_path / "ws" / ".git" / "HEAD", "")
+    _touch(tmp_path / "away" / "main.tex", "\\documentclass{article}\\input{part}")
+    _touch(tmp_path / "away" / "part.tex", "Part.")
+    found = collect([str(tmp_path / "away" / "main.tex")], tmp_path / "ws", tmp_path / "ws")
+    assert [t.path.name for t in found.targets] == ["main.tex", "part.tex"]
+    assert found.include_problems == []
