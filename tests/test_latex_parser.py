@@ -630,3 +630,31 @@ def test_iffalse_blocks_are_skipped() -> None:
     src = "Kept.\n\\iffalse\nOld \\ifx\\a\\b draft\\fi{} text.\n\n% \\fi in a comment\nStill old.\n\\fi\nAlso kept."
     assert prose(src) == ["Kept.\nAlso kept."]
     assert "without a matching" in parse("Text \\iffalse never closed.").markup_notes[0][2]
+
+
+@pytest.mark.parametrize(
+    "unit",
+    [
+        "{a ",
+        "\\begin{x} ",
+        "$$ a\n\n",
+        "\\( ",
+        "\\[ a\n\n",
+        "\\iffalse ",
+        "\\foo[",
+        "\\item[",
+        "\\\\[",
+        "\\url{",
+        "\\verb",
+        "[",
+        "\\begin{verbatim} ",
+    ],
+)
+def test_broken_input_costs_linear_time(unit: str) -> None:
+    """Thousands of unclosed openers once made the parse quadratic (15 s for 15 kB of "{a ")."""
+    import time
+
+    source = unit * (40_000 // len(unit))
+    start = time.process_time()
+    parse(source)
+    assert time.process_time() - start < 3.0

@@ -43,7 +43,8 @@ from lsp_server.documents.latex_commands import (
     Environment,
 )
 from lsp_server.documents.latex_macros import MacroReader
-from lsp_server.documents.latex_scan import match_brace
+from lsp_server.documents.latex_pairs import PairIndex
+from lsp_server.documents.latex_scan import BRACE_TOKEN, match_brace
 from lsp_server.documents.latex_writer import ChunkWriter
 from lsp_server.documents.model import Chunk, PieceKind, ProseDocument
 from lsp_server.documents.placeholders import (
@@ -67,7 +68,7 @@ _COMMENT = re.compile(r"%[^\r\n]*")
 _EOL_AND_INDENT = re.compile(r"(?:\r\n|\n|\r)[ \t]*")
 # Whitespace an argument may sit behind: spaces, comments, one line break.
 _ARG_GAP = re.compile(r"(?:[ \t]+|%[^\r\n]*|(?:\r\n|\n|\r)(?![ \t]*(?:\r\n|\n|\r)))*")
-_BRACKET_TOKEN = re.compile(r"[\[\]{}]|\\[\[\]{}%\\]|%[^\r\n]*")
+_BRACKET_TOKEN = re.compile(r"[\]{}]|\\[\]{}%]|%[^\r\n]*|\n[ \t]*\r?\n")
 _CONTROL_WORD = re.compile(r"\\(?:[A-Za-z@]+|.)", re.S)
 # An unknown command's argument that looks like a key, not words: "sec:intro", "fig_2", "smith2010".
 _KEY_LIKE = re.compile(r"[\w.-]*[:_/][\w.:/-]*|(?=[\w-]*\d)(?=[\w-]*[^\W\d_])[\w-]+")
@@ -77,7 +78,7 @@ _PAREN_MATH = re.compile(r"(?:[^\\%]+|\\[^)]|%[^\r\n]*)*", re.S)
 _BRACKET_MATH = re.compile(r"(?:[^\\%]+|\\[^\]]|%[^\r\n]*)*", re.S)
 _MATH_TAIL = re.compile(r"(?:\s|\\label\s*\{[^{}]*\}|\\(?:nonumber|notag|quad|qquad|[,;!]|\\))+\Z")
 _ENV_NAME = re.compile(r"[ \t]*\{([^{}\r\n]{1,80})\}")
-_REST_OF_LINE = re.compile(r"[^\r\n%]*")
+_REST_OF_LINE = re.compile(r"[ \t]*([^\s%])?")
 _TEXT_ON_NEXT_LINE = re.compile(r"(?:%[^\r\n]*)?(?:\r\n|\n|\r)[ \t]*[^\s\\%]")
 _CONDITIONAL = re.compile(r"%[^\r\n]*|\\\\|\\(if[A-Za-z@]*|fi)(?![A-Za-z@])")
 _TABU_WIDTH = re.compile(r"\s*(?:to|spread)(?![A-Za-z])[^{}\r\n]*")
@@ -115,6 +116,9 @@ _DEFINITION_ARGS = {
 _TWO_ARG_INCLUDES = frozenset({"import", "subimport", "inputfrom", "subinputfrom", "includefrom", "subincludefrom"})
 _BOUNDARY_ENVS = frozenset({Env.LIST, Env.FLOAT, Env.TABLE, Env.BLOCK})
 _MAX_DEPTH = 150
+# Raw (URL) arguments are never longer than this; see latex_pairs for the other scans.
+_MAX_SCAN = 20_000
+_MAX_BRACKET = 1_000
 _ENV_PATTERNS: dict[str, re.Pattern[str]] = {}
 
 
@@ -176,6 +180,9 @@ class _Parser:
         self.base_role = "paragraph"
         self.w = ChunkWriter(src)
         self.depth = 0
+        self.pairs = PairIndex(src)  # used once a forward scan has failed (see latex_pairs)
+        self.unclosed_math: dict[str, tuple[int, int, int]] = {}  # delimiter -> (from, until, end) known to fail
+        self.skip_unclosed: dict[str, tuple[int, int]] = {}  # verbatim-like env -> (from, end) with no \end
 
     # -- chunks ----------------------------------------------------------------
     def note(self, a: int, b: int, message: str) -> None:
@@ -254,7 +261,7 @@ class _Parser:
                 elif c == "$":
                     pos = self.dollar(s, pos, end)
                 elif c == "{":
-                    close = match_brace(src, s, end)
+                    close = self.match(s, end)
                     if close is None:
                         self.note(s, s + 1, "unclosed '{'")
                     else:
@@ -295,14 +302,13 @@ class _Parser:
     def dollar(self, s: int, pos: int, end: int) -> int:
         src = self.src
         if pos < end and src[pos] == "$":
-            m = _DISPLAY_DOLLARS.match(src, pos + 1, end)
-            stop = m.end() if m else pos + 1
-            if src.startswith("$$", stop) and stop + 2 <= end:
-                self.display_math(s, pos + 1, stop, stop + 2)
-                return stop + 2
-            self.note(s, s + 2, "unclosed '$$'")
-            return pos + 1
-        m = _INLINE_MATH.match(src, pos, end)
+            stop = self.math_close("$$", _DISPLAY_DOLLARS, pos + 1, end)
+            if stop < 0:
+                self.note(s, s + 2, "unclosed '$$'")
+                return pos + 1
+            self.display_math(s, pos + 1, stop, stop + 2)
+            return stop + 2
+        m = _INLINE_MATH.match(src, pos, end)  # stops at a blank line by itself
         stop = m.end() if m else pos
         if stop < end and src[stop] == "$":
             content = src[pos:stop]
@@ -313,6 +319,28 @@ class _Parser:
             return stop + 1
         self.note(s, pos, "unclosed '$'")
         return pos
+
+    def math_close(self, close: str, body: re.Pattern[str], pos: int, end: int) -> int:
+        """Start of the ``close`` delimiter ending math that starts at ``pos``, or -1.
+
+        Math never spans a blank line (TeX ends it there with an error).  A failed
+        search is remembered: from anywhere before the blank line (or the end) it
+        would fail again, so broken input costs one scan, not one per delimiter.
+        """
+        known = self.unclosed_math.get(close)
+        if known is not None and known[0] <= pos < known[1] and known[2] == end:
+            return -1
+        src = self.src
+        m = body.match(src, pos, end)
+        stop = m.end() if m else pos
+        if src.startswith(close, stop) and stop + len(close) <= end:
+            blank = BLANK_LINE.search(src, pos, stop)
+            if blank is None:
+                return stop
+            self.unclosed_math[close] = (pos, blank.start(), end)
+        else:
+            self.unclosed_math[close] = (pos, end, end)
+        return -1
 
     def display_math(self, s: int, a: int, b: int, stop: int) -> None:
         """A display formula inside the running sentence; keeps its final punctuation."""
@@ -331,18 +359,30 @@ class _Parser:
             self.w.put(math_placeholder(content), s, stop, PieceKind.MATH)
 
     def delimited_math(self, tok: str, s: int, pos: int, end: int) -> int:
-        src = self.src
         pattern, close = (_PAREN_MATH, "\\)") if tok == "\\(" else (_BRACKET_MATH, "\\]")
-        m = pattern.match(src, pos, end)
-        stop = m.end() if m else pos
-        if not src.startswith(close, stop) or stop + 2 > end:
+        stop = self.math_close(close, pattern, pos, end)
+        if stop < 0:
             self.note(s, pos, f"'{tok}' is never closed by '{close}'")
             return pos
         if tok == "\\(":
-            self.w.put(math_placeholder(src[pos:stop]), s, stop + 2, PieceKind.MATH)
+            self.w.put(math_placeholder(self.src[pos:stop]), s, stop + 2, PieceKind.MATH)
         else:
             self.display_math(s, pos, stop, stop + 2)
         return stop + 2
+
+    # -- scans that must stay linear on broken input ----------------------------
+    def match(self, open_pos: int, end: int) -> int | None:
+        """Offset after the ``}`` closing the ``{`` at ``open_pos`` before ``end``."""
+        if self.pairs.has("brace"):
+            try:
+                found = self.pairs.closer("brace", open_pos, end)
+            except KeyError:
+                return match_brace(self.src, open_pos, end)
+            return found[1] if found else None
+        close = match_brace(self.src, open_pos, end)
+        if close is None:
+            self.pairs.build("brace", BRACE_TOKEN, _is_open_brace, _is_close_brace)
+        return close
 
     # -- arguments -------------------------------------------------------------
     def gap(self, p: int, end: int) -> int:
@@ -352,10 +392,15 @@ class _Parser:
         return m.end() if m else p
 
     def bracket(self, p: int, end: int) -> int | None:
-        """Offset after the ``]`` closing the ``[`` at ``p`` (braces protect brackets)."""
-        depth = 0
+        """Offset after the ``]`` closing the ``[`` at ``p``.
+
+        As in LaTeX, the first ``]`` outside braces closes it (brackets do not nest).
+        An optional argument is short and never spans a paragraph, so the scan stops
+        at a blank line or after ``_MAX_BRACKET`` characters: a "[" in running text
+        then costs little.
+        """
         braces = 0
-        for m in _BRACKET_TOKEN.finditer(self.src, p, end):
+        for m in _BRACKET_TOKEN.finditer(self.src, p + 1, min(end, p + _MAX_BRACKET)):
             t = m.group()
             if t == "{":
                 braces += 1
@@ -363,14 +408,11 @@ class _Parser:
                 braces -= 1
                 if braces < 0:
                     return None
-            elif braces == 0 and t == "[":
-                depth += 1
-            elif braces == 0 and t == "]":
-                depth -= 1
-                if depth == 0:
+            elif t == "]":
+                if braces == 0:
                     return m.end()
-            elif t.startswith("%") is False and t[:1] == "\n":
-                pass
+            elif t[0] == "\n":
+                return None  # a blank line
         return None
 
     def mandatory(self, p: int, end: int, *, raw: bool = False) -> tuple[int, int, int] | None:
@@ -381,7 +423,7 @@ class _Parser:
             return None
         ch = src[q]
         if ch == "{":
-            close = _match_raw(src, q, end) if raw else match_brace(src, q, end)
+            close = _match_raw(src, q, min(end, q + _MAX_SCAN)) if raw else self.match(q, end)
             if close is None:
                 blank = BLANK_LINE.search(src, q, end)
                 stop = blank.start() if blank else end
@@ -470,14 +512,23 @@ class _Parser:
 
     def iffalse(self, s: int, pos: int, end: int) -> int:
         """Skip ``\\iffalse ... \\fi``, the usual way to comment out a passage."""
-        depth = 1
-        for m in _CONDITIONAL.finditer(self.src, pos, end):
-            word = m.group(1)
-            if word is None:
-                continue  # a comment
-            depth += -1 if word == "fi" else 1
-            if depth == 0:
-                return m.end()
+        if self.pairs.has("if"):
+            try:
+                found = self.pairs.closer("if", s, end)
+            except KeyError:
+                found = None
+            if found is not None:
+                return found[1]
+        else:
+            depth = 1
+            for m in _CONDITIONAL.finditer(self.src, pos, end):
+                word = m.group(1)
+                if word is None:
+                    continue  # a comment or an escaped backslash
+                depth += -1 if word == "fi" else 1
+                if depth == 0:
+                    return m.end()
+            self.pairs.build("if", _CONDITIONAL, _is_if, _is_fi)
         self.note(s, pos, "'\\iffalse' without a matching '\\fi'")
         return pos
 
@@ -741,8 +792,8 @@ class _Parser:
         rest = _REST_OF_LINE.match(self.src, after)
         if rest is None:
             return False
-        if rest.group().strip():
-            return True
+        if rest.group(1):
+            return True  # more on this line
         return _TEXT_ON_NEXT_LINE.match(self.src, rest.end()) is not None
 
     def macro(self, name: str, s: int, pos: int, end: int) -> int:
@@ -778,7 +829,13 @@ class _Parser:
         if name == "document":
             return head_end
         if env is not None and env.kind is Env.SKIP:
-            stop = src.find("\\end{" + name + "}", head_end, end)
+            unclosed = self.skip_unclosed.get(name)
+            if unclosed is not None and unclosed[0] <= head_end and unclosed[1] == end:
+                stop = -1  # an earlier search from before here found no \end up to the same end
+            else:
+                stop = src.find("\\end{" + name + "}", head_end, end)
+                if stop < 0:
+                    self.skip_unclosed[name] = (head_end, end)
             if stop < 0:
                 self.note(s, head_end, f"'\\begin{{{name}}}' is never closed")
                 return end
@@ -786,7 +843,7 @@ class _Parser:
             if _at_line_start(src, s):
                 self.end_chunk()
             return after
-        body_end, after = self.find_end(name, head_end, end)
+        body_end, after = self.find_end(name, s, head_end, end)
         if body_end < 0:
             self.note(s, head_end, f"'\\begin{{{name}}}' is never closed")
             body_end = after = end
@@ -810,18 +867,51 @@ class _Parser:
         self.end_chunk()
         return after
 
-    def find_end(self, name: str, pos: int, end: int) -> tuple[int, int]:
-        """``(start, end)`` of the ``\\end{name}`` closing an environment opened before ``pos``."""
+    def find_end(self, name: str, begin: int, pos: int, end: int) -> tuple[int, int]:
+        """``(start, end)`` of the ``\\end{name}`` closing the ``\\begin`` at ``begin``; (-1, -1) if none."""
+        kind = "env:" + name
+        if self.pairs.has(kind):
+            try:
+                found = self.pairs.closer(kind, begin, end)
+            except KeyError:
+                pass
+            else:
+                return found or (-1, -1)
         depth = 1
         for m in _env_pattern(name).finditer(self.src, pos, end):
-            kind = m.group(1)
-            if kind == "begin":
+            word = m.group(1)
+            if word == "begin":
                 depth += 1
-            elif kind == "end":
+            elif word == "end":
                 depth -= 1
                 if depth == 0:
                     return m.start(), m.end()
+        self.pairs.build(kind, _env_pattern(name), _is_begin, _is_end)
         return -1, -1
+
+
+def _is_open_brace(token: str) -> bool:
+    return token == "{"
+
+
+def _is_close_brace(token: str) -> bool:
+    return token == "}"
+
+
+def _is_begin(word: str) -> bool:
+    return word == "begin"
+
+
+def _is_end(word: str) -> bool:
+    return word == "end"
+
+
+def _is_if(word: str) -> bool:
+    return word != "fi"
+
+
+def _is_fi(word: str) -> bool:
+    return word == "fi"
 
 
 def _match_raw(src: str, open_pos: int, end: int) -> int | None:

@@ -26,7 +26,7 @@ def match_brace(source: str, open_pos: int, end: int | None = None) -> int | Non
     ``\\{``, ``\\}`` and comments do not count.
     """
     depth = 0
-    for m in _BRACE_TOKEN.finditer(source, open_pos, len(source) if end is None else end):
+    for m in BRACE_TOKEN.finditer(source, open_pos, len(source) if end is None else end):
         t = m.group()
         if t == "{":
             depth += 1
@@ -37,7 +37,7 @@ def match_brace(source: str, open_pos: int, end: int | None = None) -> int | Non
     return None
 
 
-_BRACE_TOKEN = re.compile(r"[{}]|\\[{}%\\]|%[^\r\n]*")
+BRACE_TOKEN = re.compile(r"[{}]|\\[{}%\\]|%[^\r\n]*")
 
 # -- language ------------------------------------------------------------------
 
