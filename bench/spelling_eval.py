@@ -1,11 +1,12 @@
 """Spelling suggestions on real-world misspellings: Hunspell's order vs Marginalia's ranking.
 
-    python bench/spelling_eval.py [--limit N] [--hunspell-limit N] [--language en-US]
+    python bench/spelling_eval.py [--limit N] [--hunspell-limit N] [--language en-US] [--book CORPUS]
 
 Prints flagged %, top-1 %, top-3 % and milliseconds per word for plain spylls
 (Hunspell's ranking) and for ``marginalia_spelling.ranking.Ranker``.  spylls
 suggestions are slow (a few hundred ms a word on a busy machine), so the
 baseline runs on the first ``--hunspell-limit`` pairs only; ours runs on all.
+First it times ``check_chunk`` (no suggestions) on a 100k-word book made of the corpus.
 """
 
 from __future__ import annotations
@@ -14,17 +15,50 @@ import argparse
 import time
 from pathlib import Path
 
+from marginalia_spelling import SpellingPlugin
 from marginalia_spelling.checker import AcceptedWords, Checker
 from marginalia_spelling.dictionaries import DICTIONARIES, find_dictionary
 from marginalia_spelling.evaluation import EvalResult, evaluate, read_pairs
 from marginalia_spelling.ranking import Ranker
 from marginalia_spelling.settings import SpellingSettings
 
+from lsp_server.documents import parse_document
+from lsp_server.documents.model import Chunk
+from lsp_server.plugin import CheckContext
+
 DATA = Path(__file__).resolve().parent / "data" / "spelling_misspellings.tsv"
+CORPUS = Path(__file__).resolve().parent.parent.parent / "shared" / "corpus"
 
 
 def row(name: str, r: EvalResult) -> str:
     return f"| {name:<28} | {r.pairs:>5} | {r.pct(r.flagged):7.1f} | {r.pct(r.top1):6.1f} | {r.pct(r.top3):6.1f} | {r.ms_per_word:8.1f} |"
+
+
+def book_timing(corpus: Path, language: str, words: int = 100_000) -> None:
+    """check_chunk over a 100k-word book made of the corpus's English prose (no suggestions)."""
+    chunks = []
+    for path in sorted(corpus.rglob("*")):
+        lid = {".tex": "latex", ".md": "markdown", ".qmd": "quarto"}.get(path.suffix)
+        if lid and "fr-thesis" not in str(path):
+            chunks += parse_document(path.read_text(encoding="utf-8", errors="replace"), lid).chunks
+    book: list[Chunk] = []
+    count = 0
+    while count < words:  # repeat the corpus until the book is long enough, as a long book repeats words
+        for c in chunks:
+            book.append(c)
+            count += len(c.text.split())
+            if count >= words:
+                break
+    plugin = SpellingPlugin()
+    ctx = CheckContext(settings=SpellingSettings(), language=language)
+    t0 = time.perf_counter()
+    plugin.dictionary_for(ctx)
+    load = time.perf_counter() - t0
+    for label in ("first run", "second run"):
+        t0 = time.perf_counter()
+        found = sum(len(plugin.check_chunk(c, ctx)) for c in book)
+        print(f"{count} words in {len(book)} paragraphs, {label}: {time.perf_counter() - t0:.2f} s, {found} findings "
+              f"(dictionary load {load:.2f} s, not included)", flush=True)
 
 
 def main() -> None:
@@ -34,8 +68,11 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=0, help="pairs for our ranking (0 = all)")
     ap.add_argument("--hunspell-limit", type=int, default=300, help="pairs for the slow spylls baseline (0 = skip)")
     ap.add_argument("--misses", type=int, default=0, help="print this many of our top-1 misses")
+    ap.add_argument("--book", type=Path, default=CORPUS, help="corpus folder for the 100k-word check timing ('' = skip)")
     args = ap.parse_args()
 
+    if str(args.book) and args.book.is_dir():
+        book_timing(args.book, args.language)
     pairs = read_pairs(args.data)
     if args.limit:
         pairs = pairs[: args.limit]

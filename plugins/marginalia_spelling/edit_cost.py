@@ -39,6 +39,8 @@ SOUND_ALIKE = 0.55
 NEIGHBOUR_KEY = 0.65
 SILENT_LETTER = 0.7  # a dropped or added vowel / h / e: "definately", "rythm"
 CASE_ONLY = 0.05
+# Writers rarely get the first or last letter wrong ("apparenty" is "apparently", not "apparent").
+EDGE_MISMATCH = 0.5
 
 
 def substitution_cost(a: str, b: str) -> float:
@@ -61,7 +63,7 @@ def _indel_cost(word: str, i: int) -> float:
     c = word[i]
     if (i > 0 and word[i - 1] == c) or (i + 1 < len(word) and word[i + 1] == c):
         return DOUBLING
-    if c.lower() in "aeiouhy'-":
+    if c.lower() in "aeiouh'-":
         return SILENT_LETTER
     return INSERT_DELETE
 
@@ -86,4 +88,7 @@ def typo_cost(typed: str, intended: str) -> float:
                 best = min(best, prev2[j - 2] + TRANSPOSE)
             cur[j] = best
         prev2, prev = prev, cur
-    return prev[m]
+    edges = 0.0
+    if typed and intended:
+        edges += EDGE_MISMATCH * ((typed[0].lower() != intended[0].lower()) + (typed[-1].lower() != intended[-1].lower()))
+    return prev[m] + edges
