@@ -67,3 +67,17 @@ def test_plaintext_spans_are_exact(src: str) -> None:
             s, e = chunk.to_source(i, i + 1)
             if chunk.piece_at(i) is not None and chunk.piece_at(i).exact:  # type: ignore[union-attr]
                 assert src[s:e] == chunk.text[i]
+
+
+def test_chunk_at_finds_the_paragraph_around_a_nested_footnote() -> None:
+    src = "Before note^[A footnote.] and after it."
+    b = ProseBuilder(src)
+    b.text(0, 11)
+    b.text(25, len(src))
+    b.end_chunk()
+    b.set_role("footnote")
+    b.text(13, 24)
+    doc = b.build("u", "markdown")
+    assert doc.chunk_at(src.index("footnote")).role == "footnote"  # type: ignore[union-attr]
+    assert doc.chunk_at(src.index("after")).role == "paragraph"  # type: ignore[union-attr]
+    assert doc.chunk_at(len(src) + 5) is None

@@ -16,10 +16,10 @@ import bisect
 import hashlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class PieceKind(str, Enum):
+class PieceKind(StrEnum):
     """What a run of prose stands for in the source."""
 
     TEXT = "text"  # copied verbatim, one prose char per source char
@@ -138,11 +138,27 @@ class ProseDocument:
         return "\n\n".join(c.text for c in self.chunks)
 
     def chunk_at(self, src_offset: int) -> Chunk | None:
-        starts = [c.src_start for c in self.chunks]
+        """The innermost chunk whose source span holds ``src_offset``.
+
+        Footnotes and image captions are chunks that sit inside their
+        paragraph's span, so the chunk that starts last before the offset may
+        end before it; look back to the enclosing paragraph in that case.
+        """
+        starts = self._starts()
         i = bisect.bisect_right(starts, src_offset) - 1
-        if 0 <= i < len(self.chunks) and self.chunks[i].src_start <= src_offset <= self.chunks[i].src_end:
-            return self.chunks[i]
+        # Nested chunks start after their parent, so the first hit walking back is the innermost.
+        for j in range(i, max(-1, i - 64), -1):
+            c = self.chunks[j]
+            if c.src_start <= src_offset <= c.src_end:
+                return c
         return None
+
+    def _starts(self) -> list[int]:
+        cached = self.meta.get("_chunk_starts")
+        if not isinstance(cached, list) or len(cached) != len(self.chunks):
+            cached = [c.src_start for c in self.chunks]
+            self.meta["_chunk_starts"] = cached
+        return cached
 
 
 def chunk_key(source_text: str, role: str) -> str:
