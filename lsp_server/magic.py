@@ -10,6 +10,7 @@ the tool run or fetch anything.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -66,6 +67,7 @@ def _directives(source: str) -> list[tuple[int, int, str]]:
     return out
 
 
+@functools.lru_cache(maxsize=32)  # the engine asks once per plugin call; str hashes are cached
 def parse_magic(source: str) -> MagicDirectives:
     language: str | None = None
     disabled: set[str] = set()
