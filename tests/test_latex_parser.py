@@ -648,6 +648,9 @@ def test_iffalse_blocks_are_skipped() -> None:
         "\\verb",
         "[",
         "\\begin{verbatim} ",
+        "\\newcommand{\\a}{",
+        "\\def\\a{",
+        "x \\input{a}",
     ],
 )
 def test_broken_input_costs_linear_time(unit: str) -> None:

@@ -752,7 +752,7 @@ class _Parser:
             m = _DEF_HEAD.match(src, pos, end)
             if m is None:
                 return pos
-            close = match_brace(src, m.end(), end)
+            close = self.match(m.end(), end)
             return close if close is not None else m.end()
         if name == "let":
             m = _LET.match(src, pos, end)
@@ -951,19 +951,17 @@ def _body_span(src: str) -> tuple[int, int]:
     """Between \\begin{document} and \\end{document}; a body fragment is all body."""
     start = 1 if src.startswith("\ufeff") else 0
     end = len(src)
-    for m in _BEGIN_DOCUMENT.finditer(src):
-        if not latex_scan.line_is_commented(src, m.start()):
-            start = m.end()
-            break
+    for m in latex_scan.uncommented(src, _BEGIN_DOCUMENT.finditer(src)):
+        start = m.end()
+        break
     else:
-        # No \begin{document}: an included fragment, all body -- unless it is preamble material
-        # (\usepackage is an error after \begin{document}), which holds no prose.
-        if any(not latex_scan.line_is_commented(src, m.start()) for m in _PREAMBLE_ONLY.finditer(src)):
+        # No \\begin{document}: an included fragment, all body -- unless it is preamble material
+        # (\\usepackage is an error after \\begin{document}), which holds no prose.
+        if any(latex_scan.uncommented(src, _PREAMBLE_ONLY.finditer(src))):
             return end, end
-    for m in _END_DOCUMENT.finditer(src, start):
-        if not latex_scan.line_is_commented(src, m.start()):
-            end = m.start()
-            break
+    for m in latex_scan.uncommented(src, _END_DOCUMENT.finditer(src, start)):
+        end = m.start()
+        break
     return start, end
 
 

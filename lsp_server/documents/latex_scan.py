@@ -9,6 +9,7 @@ of the prose walk lets the walk cache paragraphs without caring about them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 _COMMENT_START = re.compile(r"(?<!\\)(?:\\\\)*%")
@@ -18,6 +19,30 @@ def line_is_commented(source: str, pos: int) -> bool:
     """Is ``pos`` after an unescaped ``%`` on its line?"""
     line_start = max(source.rfind("\n", 0, pos), source.rfind("\r", 0, pos)) + 1
     return "%" in source[line_start:pos] and _COMMENT_START.search(source, line_start, pos) is not None
+
+
+def uncommented(source: str, matches: Iterable[re.Match[str]]) -> Iterator[re.Match[str]]:
+    """The matches (in source order) that are not inside a ``%`` comment.
+
+    Equivalent to filtering with :func:`line_is_commented`, but each stretch of
+    the source is looked at once, so a huge single-line file stays linear.
+    """
+    scanned = 0  # everything before this is known
+    commented = False  # an unescaped % was seen on the current line before `scanned`
+    for m in matches:
+        pos = m.start()
+        if pos < scanned:  # not in order: fall back to the direct check
+            if not line_is_commented(source, pos):
+                yield m
+            continue
+        newline = max(source.rfind("\n", scanned, pos), source.rfind("\r", scanned, pos))
+        if newline >= 0:
+            scanned, commented = newline + 1, False
+        if not commented and "%" in source[scanned:pos]:
+            commented = _COMMENT_START.search(source, scanned, pos) is not None
+        scanned = pos
+        if not commented:
+            yield m
 
 
 def match_brace(source: str, open_pos: int, end: int | None = None) -> int | None:
@@ -151,14 +176,11 @@ def _language_tag(name: str, options: str = "") -> str | None:
 def declared_language(source: str) -> str | None:
     """The main language declared by polyglossia or babel, as a BCP-47 tag."""
     found: str | None = None
-    for m in _POLYGLOSSIA_MAIN.finditer(source):
-        if not line_is_commented(source, m.start()):
-            found = _language_tag(m.group(2), m.group(1) or "") or found
+    for m in uncommented(source, _POLYGLOSSIA_MAIN.finditer(source)):
+        found = _language_tag(m.group(2), m.group(1) or "") or found
     if found:
         return found
-    for m in _USE_BABEL.finditer(source):
-        if line_is_commented(source, m.start()):
-            continue
+    for m in uncommented(source, _USE_BABEL.finditer(source)):
         options = m.group(1)
         if options is None:
             cls = _DOCUMENTCLASS.search(source)
@@ -197,9 +219,7 @@ _TWO_ARG_INCLUDES = frozenset({"import", "subimport", "inputfrom", "subinputfrom
 
 def bibliographies(source: str) -> list[str]:
     out: list[str] = []
-    for m in _BIBLIOGRAPHY.finditer(source):
-        if line_is_commented(source, m.start()):
-            continue
+    for m in uncommented(source, _BIBLIOGRAPHY.finditer(source)):
         if m.group(1) == "bibliography":
             out.extend(name.strip() for name in m.group(2).split(",") if name.strip())
         elif m.group(2).strip():
@@ -210,9 +230,7 @@ def bibliographies(source: str) -> list[str]:
 def includes(source: str) -> list[tuple[str, str, int, int]]:
     """``(command, target, src_start, src_end)`` for every include-like command."""
     out: list[tuple[str, str, int, int]] = []
-    for m in _INCLUDE.finditer(source):
-        if line_is_commented(source, m.start()):
-            continue
+    for m in uncommented(source, _INCLUDE.finditer(source)):
         cmd = m.group(1)
         if m.group(4) is not None:
             if cmd != "input":  # only the TeX primitive takes a bare file name
@@ -251,28 +269,47 @@ _NEWCOMMAND = re.compile(r"\\(?:re)?newcommand\*?|\\providecommand\*?|\\DeclareR
 _NEWCOMMAND_TAIL = re.compile(
     r"\s*(?:\{\s*\\([A-Za-z@]+)\s*\}|\\([A-Za-z@]+))\s*(?:\[\s*(\d)\s*\])?\s*(\[[^\]]*\])?\s*(?=\{)"
 )
+_MAX_BODY = 5_000  # scanned directly; longer or unclosed bodies go through a pair index
 _DEF = re.compile(r"\\[gex]?def\s*\\([A-Za-z@]+)\s*((?:#\d)*)\s*(?=\{)")
 
 
 def definitions(source: str) -> dict[str, MacroDef]:
     """Macros defined with \\newcommand-like commands or \\def (later ones win)."""
     out: dict[str, MacroDef] = {}
+    closer = _BodyEnd(source)
     if "command" in source:
-        for m in _NEWCOMMAND.finditer(source):
+        for m in uncommented(source, _NEWCOMMAND.finditer(source)):
             tail = _NEWCOMMAND_TAIL.match(source, m.end())
-            if tail is None or line_is_commented(source, m.start()):
+            if tail is None:
                 continue
-            end = match_brace(source, tail.end())
+            end = closer(tail.end())
             if end is None:
                 continue
             name = tail.group(1) or tail.group(2)
             out[name] = MacroDef(int(tail.group(3) or 0), source[tail.end() + 1 : end - 1], tail.group(4) is not None)
     if "def" in source:
-        for m in _DEF.finditer(source):
-            if line_is_commented(source, m.start()):
-                continue
-            end = match_brace(source, m.end())
+        for m in uncommented(source, _DEF.finditer(source)):
+            end = closer(m.end())
             if end is None:
                 continue
             out[m.group(1)] = MacroDef(len(m.group(2)) // 2, source[m.end() + 1 : end - 1])
     return out
+
+
+class _BodyEnd:
+    """End of the ``{...}`` body opening at a position; linear even when many are unclosed."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.pairs: dict[int, tuple[int, int]] | None = None
+
+    def __call__(self, open_pos: int) -> int | None:
+        if self.pairs is None:
+            end = match_brace(self.source, open_pos, min(len(self.source), open_pos + _MAX_BODY))
+            if end is not None:
+                return end
+            from lsp_server.documents.latex_pairs import pair_all
+
+            self.pairs = pair_all(self.source, BRACE_TOKEN, "{".__eq__, "}".__eq__)
+        found = self.pairs.get(open_pos)
+        return found[1] if found is not None and found[1] >= 0 else None
