@@ -113,3 +113,21 @@ def test_replacements_limited_to_a_range() -> None:
     md = "A [@a] B @b C"
     reps = markdown_replacements(md, start=3, end=3)
     assert [r.text for r in reps] == [r"\citep{a}"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("\\cite{" * 20000, "latex"), ("\\cites(" * 20000, "latex"), ("\\citep[" * 20000, "latex"), ("[@a " * 20000, "markdown"), ("``` a `` b " * 10000, "markdown")],
+)
+def test_pathological_input_stays_fast(text: str, lang: str) -> None:
+    """Unclosed arguments are matched in a bounded window, never scanned to the end of the file."""
+    import time
+
+    t = time.perf_counter()
+    if lang == "latex":
+        latex_citations(text)
+        convert_text(text, "pandoc")
+    else:
+        markdown_citations(text)
+        convert_text(text, "latex")
+    assert time.perf_counter() - t < 20  # quadratic scanning took minutes here

@@ -95,41 +95,71 @@ def latex_command_pattern(extra: Iterable[str] = ()) -> re.Pattern[str]:
     return re.compile(rf"\\({alternatives})(?![A-Za-z@])(\*?)")
 
 
-def _skip_space(text: str, i: int) -> int:
+# Arguments of a citation command, matched by regular expressions over a bounded
+# window: a stray "\\cite{" in a huge file costs one short match, not a scan to the end.
+_SPACE = re.compile(r"[ \t]*\n?[ \t]*")
+_PAREN_ARG = re.compile(r"\((?:[^(){}\n]|\{[^{}\n]*\})*\)")
+_OPT_ARG = re.compile(r"\[(?:[^\[\]{}]|\{(?:[^{}]|\{[^{}]*\})*\})*\]")
+_KEYS_ARG = re.compile(r"\{([^{}\\]*)\}")
+_OPEN_KEYS = re.compile(r"\{([^{}\\\n]*)")  # unclosed while the user types
+OPT_WINDOW = 400
+KEYS_WINDOW = 2000
+
+
+@dataclass(frozen=True, slots=True)
+class KeyGroup:
+    """One ``[pre][post]{keys}`` of a citation command; ``keys_start:keys_end`` is inside the braces."""
+
+    options: tuple[str, ...]
+    keys_start: int
+    keys_end: int
+    closed: bool
+
+
+@dataclass(frozen=True, slots=True)
+class CiteArguments:
+    notes: tuple[str, ...]  # \cites(pre)(post)
+    groups: tuple[KeyGroup, ...]
+    end: int
+
+
+def cite_arguments(text: str, i: int, multi: bool) -> CiteArguments | None:
+    """Parse what follows a citation command's name (and star) at ``i``."""
     n = len(text)
-    while i < n and text[i] in " \t\r\n":
-        i += 1
-    return i
-
-
-def _balanced(text: str, i: int, open_ch: str, close_ch: str) -> int | None:
-    """Index after the group opening at ``text[i] == open_ch``; None if unclosed.
-
-    Braces nest; inside ``[..]``/``(..)`` only braces protect a closing bracket.
-    """
-    depth = 0
-    braces = 0
-    j = i
-    stop = min(len(text), i + 5000)
-    while j < stop:
-        ch = text[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if open_ch != "{" and ch == "{":
-            braces += 1
-        elif open_ch != "{" and ch == "}":
-            braces = max(0, braces - 1)
-        elif ch == open_ch and braces == 0:
-            depth += 1
-        elif ch == close_ch and braces == 0:
-            depth -= 1
-            if depth == 0:
-                return j + 1
-        elif ch == "\n" and j + 1 < stop and text[j + 1] == "\n":
-            return None  # a paragraph break ends any argument
-        j += 1
-    return None
+    notes: list[str] = []
+    groups: list[KeyGroup] = []
+    end = i
+    while True:
+        j = _SPACE.match(text, i).end()  # type: ignore[union-attr]
+        while multi and not groups and j < n and text[j] == "(":
+            m = _PAREN_ARG.match(text, j, min(n, j + OPT_WINDOW))
+            if m is None:
+                break
+            notes.append(m.group()[1:-1])
+            j = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
+        options: list[str] = []
+        while j < n and text[j] == "[" and len(options) < 2:
+            m = _OPT_ARG.match(text, j, min(n, j + OPT_WINDOW))
+            if m is None:
+                break
+            options.append(m.group()[1:-1])
+            j = _SPACE.match(text, m.end()).end()  # type: ignore[union-attr]
+        if j >= n or text[j] != "{":
+            break
+        m = _KEYS_ARG.match(text, j, min(n, j + KEYS_WINDOW))
+        if m is None:
+            m = _OPEN_KEYS.match(text, j, min(n, j + KEYS_WINDOW))
+            assert m is not None  # text[j] == "{" always matches
+            groups.append(KeyGroup(tuple(options), m.start(1), m.end(1), closed=False))
+            end = m.end()
+            break
+        groups.append(KeyGroup(tuple(options), m.start(1), m.end(1), closed=True))
+        end = i = m.end()
+        if not multi:
+            break
+    if not groups:
+        return None
+    return CiteArguments(tuple(notes), tuple(groups), end)
 
 
 def _split_keys(text: str, start: int, end: int, command: str) -> list[CiteKey]:
@@ -148,44 +178,12 @@ def latex_citations(source: str, extra_commands: Sequence[str] = (), masked: str
     text = masked if masked is not None else mask_latex(source)
     groups: list[CiteGroup] = []
     for m in latex_command_pattern(extra_commands).finditer(text):
-        name = m.group(1)
-        command = "\\" + name + m.group(2)
-        multi = name.endswith(MULTI_SUFFIX)
-        i = m.end()
-        keys: list[CiteKey] = []
-        end = i
-        while True:
-            j = _skip_space(text, i)
-            # \cites(pre)(post): global notes in parentheses, multicite commands only.
-            while multi and j < len(text) and text[j] == "(":
-                close = _balanced(text, j, "(", ")")
-                if close is None:
-                    break
-                j = _skip_space(text, close)
-            optionals = 0
-            while j < len(text) and text[j] == "[" and optionals < 2:
-                close = _balanced(text, j, "[", "]")
-                if close is None:
-                    break
-                j = _skip_space(text, close)
-                optionals += 1
-            if j >= len(text) or text[j] != "{":
-                break
-            close = _balanced(text, j, "{", "}")
-            if close is None:
-                # Unclosed while typing: keys up to the end of the line.
-                line_end = text.find("\n", j)
-                close_at = line_end if line_end >= 0 else len(text)
-                keys.extend(_split_keys(source, j + 1, close_at, command))
-                end = close_at
-                break
-            keys.extend(_split_keys(source, j + 1, close - 1, command))
-            end = close
-            i = close
-            if not multi:
-                break
-        if keys or end > m.end():
-            groups.append(CiteGroup(m.start(), end, tuple(keys), "latex"))
+        args = cite_arguments(text, m.end(), m.group(1).endswith(MULTI_SUFFIX))
+        if args is None:
+            continue
+        command = "\\" + m.group(1) + m.group(2)
+        keys = [k for g in args.groups for k in _split_keys(source, g.keys_start, g.keys_end, command)]
+        groups.append(CiteGroup(m.start(), args.end, tuple(keys), "latex"))
     return groups
 
 

@@ -26,6 +26,7 @@ from typing import Literal
 
 from marginalia_citations.cites import (
     KEY_BODY,
+    cite_arguments,
     is_crossref,
     latex_command_pattern,
     mask_latex,
@@ -65,82 +66,28 @@ def _md_note(text: str) -> str:
     return re.sub(r"\b(pp?|ch|chap|sec|fig|vol|no|eq)\. (?=\S)", r"\1.~", text.strip())
 
 
-def _arg(text: str, i: int, open_ch: str, close_ch: str) -> tuple[str, int] | None:
-    """``text[i]`` opens a group: (its content, index after it); braces nest inside."""
-    if i >= len(text) or text[i] != open_ch:
-        return None
-    braces = 0
-    j = i + 1
-    while j < len(text):
-        ch = text[j]
-        if ch == "\\":
-            j += 2
-            continue
-        if ch == "{":
-            braces += 1
-        elif ch == "}":
-            if braces == 0:
-                return (text[i + 1 : j], j + 1) if close_ch == "}" else None
-            braces -= 1
-        elif ch == close_ch and braces == 0:
-            return text[i + 1 : j], j + 1
-        elif ch == "\n" and text[j + 1 : j + 2] == "\n":
-            return None  # a paragraph break ends any argument
-        j += 1
-    return None
-
-
-def _ws(text: str, i: int) -> int:
-    while i < len(text) and text[i] in " \t\n":
-        i += 1
-    return i
-
-
-def parse_latex_cite(text: str, start: int, name: str, after_name: int) -> tuple[Citation, int] | None:
+def parse_latex_cite(text: str, name: str, after_name: int) -> tuple[Citation, int] | None:
     """Parse the arguments of ``\\name`` from ``after_name``; None when not a citation we map."""
     if name in NOT_CONVERTED:
         return None
     star = after_name < len(text) and text[after_name] == "*"
-    i = after_name + (1 if star else 0)
     multi = name.endswith("cites")
-    globals_: list[str] = []
-    if multi:
-        while True:
-            j = _ws(text, i)
-            got = _arg(text, j, "(", ")")
-            if got is None:
-                break
-            globals_.append(got[0])
-            i = got[1]
+    args = cite_arguments(text, after_name + (1 if star else 0), multi)
+    if args is None or not all(g.closed for g in args.groups):
+        return None
     items: list[CiteItem] = []
-    while True:
-        j = _ws(text, i)
-        opts: list[str] = []
-        while len(opts) < 2:
-            got = _arg(text, j, "[", "]")
-            if got is None:
-                break
-            opts.append(got[0])
-            j = _ws(text, got[1])
-        keys_arg = _arg(text, j, "{", "}")
-        if keys_arg is None:
-            break
-        keys = [k.strip() for k in keys_arg[0].split(",") if k.strip()]
+    for g in args.groups:
+        keys = [k.strip() for k in text[g.keys_start : g.keys_end].split(",") if k.strip()]
         if not keys:
-            break
+            return None
         # One optional argument is a postnote; two are prenote and postnote.
-        pre, post = (opts[0], opts[1]) if len(opts) == 2 else ("", opts[0] if opts else "")
+        pre, post = (g.options[0], g.options[1]) if len(g.options) == 2 else ("", g.options[0] if g.options else "")
         group = [CiteItem(k) for k in keys]
         group[0].prefix = _latex_note(pre)
         group[-1].suffix = _latex_note(post)
         items.extend(group)
-        i = keys_arg[1]
-        if not multi:
-            break
-    if not items:
-        return None
-    if globals_:
-        gpre, gpost = (globals_[0], globals_[1]) if len(globals_) >= 2 else ("", globals_[0])
+    if args.notes:
+        gpre, gpost = (args.notes[0], args.notes[1]) if len(args.notes) >= 2 else ("", args.notes[0])
         items[0].prefix = " ".join(p for p in (_latex_note(gpre), items[0].prefix) if p)
         items[-1].suffix = ", ".join(p for p in (items[-1].suffix, _latex_note(gpost)) if p)
     base = name[:-1] if multi else name
@@ -150,7 +97,7 @@ def parse_latex_cite(text: str, start: int, name: str, after_name: int) -> tuple
         mode = "suppress-author"
     else:
         mode = "normal"
-    return Citation(items, mode), i
+    return Citation(items, mode), args.end
 
 
 # --------------------------------------------------------------------------- model -> pandoc
@@ -267,13 +214,13 @@ def latex_replacements(source: str, extra_commands: Sequence[str] = (), start: i
     stop = len(source) if end is None else end
     out = []
     for m in latex_command_pattern(extra_commands).finditer(masked):
-        parsed = parse_latex_cite(masked, m.start(), m.group(1), m.start(2))
+        parsed = parse_latex_cite(masked, m.group(1), m.start(2))
         if parsed is None:
             continue
         cit, after = parsed
         if m.start() <= stop and start <= after:
             # Notes come from the source, not the masked copy (they are the same outside comments).
-            exact = parse_latex_cite(source, m.start(), m.group(1), m.start(2))
+            exact = parse_latex_cite(source, m.group(1), m.start(2))
             out.append(Replacement(m.start(), after, to_pandoc(exact[0] if exact else cit)))
     return out
 
