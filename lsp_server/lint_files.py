@@ -141,38 +141,84 @@ def _as_seen_from(path: Path, workspace: Path) -> Path:
         return path
 
 
+@dataclass(frozen=True)
+class _Document:
+    """A LaTeX root file's whole tree, as the LaTeX package's walker reads it."""
+
+    root: Path
+    files: list[Path]  # resolved, root first, in reading order
+    language: str | None
+    workspace: Path
+
+
+def _document(root: Path, source: str, workspace: Path, read: Callable[[Path], str | None],
+              problems: list[tuple[Path, int, str]]) -> _Document:
+    from lsp_server.documents.includes import included_files
+    from lsp_server.documents.latex_scan import declared_language
+
+    # A root named from outside the run's workspace brings its own (or its folder).
+    ws = workspace if _within(root, workspace) else find_root(root) or root.parent
+    files, found = included_files(root, ws)
+    problems.extend((_as_seen_from(p.file, ws), p.line + 1, p.message) for p in found)
+    language = None
+    for path in files:  # babel or polyglossia may sit in an \input preamble
+        text = source if path == root.resolve() else read(path)
+        language = declared_language(text) if text else None
+        if language:
+            break
+    return _Document(root, files, language, ws)
+
+
 def follow_includes(collection: Collection, workspace: Path, read: Callable[[Path], str | None]) -> Collection:
     """Add the files each LaTeX root file includes, once each, inside ``workspace``.
 
     The LaTeX package's walker (:func:`lsp_server.documents.includes.included_files`)
     decides what is included; what it could not follow (a generated file that
     is missing, a path out of the workspace) becomes a note.  Every file of a
-    document gets the language its preamble declares.
+    document, whether named, found in a folder or included, gets the language
+    its preamble declares; a chapter named alone finds its book through a
+    ``% !TEX root`` line.
     """
-    from lsp_server.documents.includes import included_files
-    from lsp_server.documents.latex_scan import declared_language
+    from lsp_server.documents.includes import find_root as tex_root
 
-    seen = {t.path.resolve() for t in collection.targets}
     out = Collection([], collection.errors, list(collection.include_problems))
+    documents: dict[Path, _Document] = {}  # resolved root -> its document
+    member_of: dict[Path, _Document] = {}  # resolved file -> the first document that includes it
+
+    def add_document(root: Path, source: str) -> _Document:
+        key = root.resolve()
+        if key not in documents:
+            doc = _document(root, source, workspace, read, out.include_problems)
+            documents[key] = doc
+            for path in doc.files:
+                member_of.setdefault(path, doc)
+        return documents[key]
+
+    own_roots: dict[Path, _Document] = {}
     for target in collection.targets:
         source = read(target.path) if target.language_id == "latex" else None
-        if source is None or not is_latex_root(source):
-            out.targets.append(target)
+        if source is None:
             continue
-        # A root named from outside the run's workspace brings its own (or its folder).
-        ws = workspace if _within(target.path, workspace) else find_root(target.path) or target.path.parent
-        files, problems = included_files(target.path, ws)
-        out.include_problems.extend((_as_seen_from(p.file, ws), p.line + 1, p.message) for p in problems)
-        language = None
-        for path in files:  # babel or polyglossia may sit in an \input preamble
-            text = source if path == target.path.resolve() else read(path)
-            language = declared_language(text) if text else None
-            if language:
-                break
-        out.targets.append(Target(target.path, "latex", document_language=language))
-        for found in files[1:]:
+        if is_latex_root(source):
+            own_roots[target.path] = add_document(target.path, source)
+        else:
+            magic_root = tex_root(target.path, workspace)
+            root_source = read(magic_root) if magic_root != target.path.resolve() else None
+            if root_source is not None and is_latex_root(root_source):
+                add_document(magic_root, root_source)
+
+    seen = {t.path.resolve() for t in collection.targets}
+    for target in collection.targets:
+        doc = member_of.get(target.path.resolve())
+        included_from = doc.root if doc is not None and doc.root.resolve() != target.path.resolve() else None
+        language = doc.language if doc is not None else None
+        out.targets.append(Target(target.path, target.language_id, included_from, language))
+        own = own_roots.get(target.path)
+        if own is None:
+            continue
+        for found in own.files[1:]:
             if found not in seen:
                 seen.add(found)
                 # Whatever its suffix (.tikz, .pgf), an included file is LaTeX.
-                out.targets.append(Target(_as_seen_from(found, ws), "latex", target.path, language))
+                out.targets.append(Target(_as_seen_from(found, own.workspace), "latex", own.root, own.language))
     return out

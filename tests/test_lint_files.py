@@ -142,3 +142,23 @@ def test_a_root_outside_the_workspace_uses_its_own_folder(tmp_path: Path) -> Non
     found = collect([str(tmp_path / "away" / "main.tex")], tmp_path / "ws", tmp_path / "ws")
     assert [t.path.name for t in found.targets] == ["main.tex", "part.tex"]
     assert found.include_problems == []
+
+
+def test_a_walked_folder_gives_chapters_the_language_of_their_book(tmp_path: Path) -> None:
+    # The walk meets "a-chapters/" before "book/": the chapter is found before its book is.
+    _touch(tmp_path / "a-chapters" / "one.tex", "Un.")
+    _touch(tmp_path / "book" / "main.tex", "\\documentclass{book}\\usepackage[french]{babel}\\begin{document}"
+           "\\include{../a-chapters/one}\\end{document}")
+    _touch(tmp_path / "notes.tex", "Not part of the book.")
+    found = collect(["."], tmp_path, tmp_path)
+    assert [(t.path.name, t.document_language, t.included_from) for t in found.targets] == [
+        ("notes.tex", None, None), ("one.tex", "fr", tmp_path / "book" / "main.tex"), ("main.tex", "fr", None),
+    ]
+
+
+def test_a_chapter_named_alone_finds_its_book_through_a_tex_root_line(tmp_path: Path) -> None:
+    _touch(tmp_path / "main.tex", "\\documentclass{book}\\usepackage[ngerman]{babel}\\begin{document}"
+           "\\include{ch/one}\\end{document}")
+    _touch(tmp_path / "ch" / "one.tex", "% !TEX root = ../main.tex\nEins.")
+    found = collect(["ch/one.tex"], tmp_path, tmp_path)
+    assert [(t.path.name, t.document_language) for t in found.targets] == [("one.tex", "de")]
