@@ -661,3 +661,14 @@ def test_broken_input_costs_linear_time(unit: str) -> None:
     start = time.process_time()
     parse(source)
     assert time.process_time() - start < 3.0
+
+
+def test_german_babel_shorthands() -> None:
+    src = '\\documentclass{article}\n\\usepackage[ngerman]{babel}\n\\begin{document}\nDie Gr"o"se "uber "`alles"\' ist Stra"se und Bau"=Stelle, Bl"ocke.\n\\end{document}'
+    doc = parse(src)
+    assert doc.chunks[0].text == "Die Größe über „alles“ ist Straße und Bau-Stelle, Blöcke."
+    assert source_of(doc, "ö") == '"o'
+
+
+def test_double_quote_is_text_outside_german() -> None:
+    assert one('He said "no" twice.') == 'He said "no" twice.'

@@ -43,6 +43,12 @@ def test_token_soup_never_breaks_the_offset_map(tokens: list[str]) -> None:
     _check("".join(tokens))
 
 
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from([*TOKENS, '"', '"a', '"`', "\"'", '"-']), max_size=40))
+def test_german_shorthands_never_break_the_offset_map(tokens: list[str]) -> None:
+    _check("\\documentclass{article}\\usepackage[ngerman]{babel}\\begin{document}" + "".join(tokens))
+
+
 @settings(max_examples=100, deadline=None)
 @given(st.text(max_size=200))
 def test_arbitrary_text_never_breaks_the_offset_map(text: str) -> None:

@@ -64,6 +64,11 @@ _TOKEN = re.compile(
     r"|[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]",
     re.S,
 )
+_TOKEN_GERMAN = re.compile(_TOKEN.pattern + '|"', re.S)
+_GERMAN_SHORTHANDS = {
+    "a": "ä", "o": "ö", "u": "ü", "A": "Ä", "O": "Ö", "U": "Ü", "s": "ß", "z": "ß", "S": "SS", "Z": "SZ",
+    "`": "\u201e", "'": "\u201c", "<": "«", ">": "»", "=": "-", "-": "", "|": "", '"': "", "~": "-",
+}  # fmt: skip
 _COMMENT = re.compile(r"%[^\r\n]*")
 _EOL_AND_INDENT = re.compile(r"(?:\r\n|\n|\r)[ \t]*")
 # Whitespace an argument may sit behind: spaces, comments, one line break.
@@ -169,8 +174,12 @@ class _Parser:
         environments: dict[str, Environment],
         macros: MacroReader,
         cache: BlockCache | None = None,
+        *,
+        german: bool = False,
     ) -> None:
         self.src = src
+        # babel's German shorthands ("a for ä, "` for „) make '"' markup; elsewhere it is text.
+        self.token = _TOKEN_GERMAN if german else _TOKEN
         self.commands = commands
         self.environments = environments
         self.macros = macros
@@ -212,7 +221,7 @@ class _Parser:
             return
         self.depth += 1
         src = self.src
-        search = _TOKEN.search
+        search = self.token.search
         cache = self.cache if top else None
         block_start, chunk_mark, note_mark = pos, len(self.chunks), len(self.notes)
         try:
@@ -275,6 +284,8 @@ class _Parser:
                     self.w.put("\u201c" if tok == "``" else "\u2018", s, pos)
                 elif c == "'":
                     self.w.put("\u201d", s, pos)
+                elif c == '"':
+                    pos = self.shorthand(s, pos, end)
                 elif c == "-":
                     self.w.put("\u2014" if tok == "---" else "\u2013", s, pos)
                 elif c == "&":
@@ -288,6 +299,17 @@ class _Parser:
                     self.w.space(s, pos)
         finally:
             self.depth -= 1
+
+    def shorthand(self, s: int, pos: int, end: int) -> int:
+        """A babel German shorthand: ``"a`` -> ä, ``"s`` -> ß, ``"`` `` -> „, ``"-`` -> (a hyphenation hint)."""
+        nxt = self.src[pos] if pos < end else ""
+        reading = _GERMAN_SHORTHANDS.get(nxt)
+        if reading is None:
+            self.w.text(s, pos)  # a plain double quote
+            return pos
+        if reading:
+            self.w.put(reading, s, pos + 1)
+        return pos + 1
 
     def comment(self, s: int, end: int) -> int:
         """Skip ``%...`` and, as TeX does, the line break and indentation after it."""
@@ -991,13 +1013,16 @@ def parse_latex(
     macros = MacroReader(latex_scan.definitions(source))
     macros.render = lambda body: _render(body, commands, environments, macros)
     start, end = _body_span(source)
+    language = latex_scan.declared_language(source[:start] if start > 1 else source)
+    german = (language or "").startswith("de")
     fingerprint = (
         tuple(sorted(commands.items(), key=lambda kv: kv[0])),
-        tuple(sorted(environments)),
+        tuple(sorted(environments.items(), key=lambda kv: kv[0])),
         macros.fingerprint,
+        german,
     )
     block_cache = cache_for(uri, fingerprint) if cache and uri else None
-    parser = _Parser(source, commands, environments, macros, block_cache)
+    parser = _Parser(source, commands, environments, macros, block_cache, german=german)
     if block_cache is not None:
         with block_cache.lock:
             block_cache.start()
@@ -1007,7 +1032,6 @@ def parse_latex(
         parser.parse(start, end, top=True)
     parser.end_chunk()
     chunks = sorted(parser.chunks, key=lambda c: c.src_start)
-    has_preamble = start > 1
     meta: dict[str, object] = {
         "bibliographies": latex_scan.bibliographies(source),
         "includes": latex_scan.includes(source),
@@ -1018,7 +1042,7 @@ def parse_latex(
         language_id="latex",
         version=version,
         chunks=tuple(chunks),
-        declared_language=latex_scan.declared_language(source[:start] if has_preamble else source),
+        declared_language=language,
         markup_notes=tuple(sorted(parser.notes)),
         meta=meta,
     )
