@@ -259,3 +259,11 @@ def test_completion_is_fast_on_the_large_file(corpus_dir: Path, tmp_path: Path) 
         times.append(time.perf_counter() - t)
     # The budget is 30 ms; allow for a loaded CI machine.
     assert min(times) < 0.1
+
+
+def test_quarto_project_bibliography(ws: Path) -> None:
+    p = CitationsPlugin()
+    (ws / "_quarto.yml").write_text("project:\n  type: manuscript\nbibliography: refs.bib\n", encoding="utf-8")
+    d = doc(ws, "chapters/intro.qmd", "See @Scott70, @fig-map and @Knuth48.\n", "quarto")
+    found = [(f.rule, d.source[f.start : f.end], f.replacements) for f in p.check_document(d, ctx(ws))]
+    assert found == [("citations.undefined-key", "Knuth48", ("Knuth84",))]  # no unused hints for a shared bibliography

@@ -109,6 +109,9 @@ class CitationsPlugin(Plugin):
             at = _bibliography_command(doc.source)
             declared = [sources.Declared(d.name, *at, base=d.base) for d in sources.tree_declarations(doc_path, root)]
         out = Bibliographies(own=bool(declared))
+        if not declared and doc.language_id == "quarto" and doc_path is not None:
+            # Shared by the project's files: none of them alone cites every entry.
+            declared = sources.quarto_project_declarations(doc_path, root)
         if not declared and doc.language_id == "latex" and doc_path is not None:
             main = sources.find_root_document(doc_path, doc.source, root)
             if main is not None:

@@ -91,6 +91,27 @@ def front_matter_declarations(source: str) -> list[Declared]:
     return out
 
 
+def quarto_project_declarations(doc_path: Path, root: Path | None) -> list[Declared]:
+    """``bibliography:`` of the nearest ``_quarto.yml`` (a Quarto project's shared metadata)."""
+    folder = doc_path.parent.resolve()
+    root_r = root.resolve() if root is not None else folder
+    while folder.is_relative_to(root_r):
+        project = folder / "_quarto.yml"
+        if project.is_file():
+            text = read_text(project, limit=1_000_000)
+            try:
+                data = yaml.safe_load(text)
+            except yaml.YAMLError:
+                return []
+            value = data.get("bibliography") if isinstance(data, dict) else None
+            names = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
+            return [Declared(n, 0, 0, base=folder) for n in names]
+        if folder == root_r:
+            break
+        folder = folder.parent
+    return []
+
+
 def declared_in(source: str, language_id: str, meta: dict[str, object] | None = None) -> list[Declared]:
     """Every bibliography the document names itself, in order, without repeats."""
     found = latex_declarations(source) if language_id == "latex" else front_matter_declarations(source)
