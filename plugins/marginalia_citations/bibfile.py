@@ -11,7 +11,6 @@ entries a user hovers or formats.
 
 from __future__ import annotations
 
-import bisect
 import logging
 import re
 import threading
@@ -96,12 +95,17 @@ class BibFile:
     problems: list[BibProblem] = field(default_factory=list)
     encoding: str = "utf-8"
     _lower: dict[str, str] = field(default_factory=dict)
-    _line_starts: list[int] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _resolved: dict[tuple[str, str], str | None] = field(default_factory=dict)
     _spans: dict[int, tuple[FieldSpan, ...]] = field(default_factory=dict)
 
     # -- lookups -------------------------------------------------------------
+    def add(self, entry: BibEntry) -> None:
+        """Record an entry; the first of several with one key is the one BibTeX uses."""
+        self.all_entries.append(entry)
+        self.entries.setdefault(entry.key, entry)
+        self._lower.setdefault(entry.key.lower(), entry.key)
+
     def get(self, key: str) -> BibEntry | None:
         hit = self.entries.get(key)
         if hit is None:
@@ -119,9 +123,6 @@ class BibFile:
 
     def span(self, entry: BibEntry, name: str) -> FieldSpan | None:
         return next((f for f in self.spans(entry) if f.name == name), None)
-
-    def line_of(self, offset: int) -> int:
-        return bisect.bisect_right(self._line_starts, offset) - 1
 
     # -- field values ----------------------------------------------------------
     def value(self, entry: BibEntry, name: str, *, inherit: bool = True) -> str | None:
@@ -295,7 +296,6 @@ def parse_bib_text(text: str, path: str, encoding: str = "utf-8", encoding_note:
     text_lf = text  # CRLF needs no care: offsets index this very string, lines count "\n"
     bib = BibFile(path=path, text=text_lf, encoding=encoding)
     starts = _line_starts(text_lf)
-    bib._line_starts = starts
     if encoding_note:
         bib.problems.append(BibProblem(0, 0, 0, encoding_note, "encoding"))
     logger = logging.getLogger("bibtexparser")
@@ -313,29 +313,19 @@ def parse_bib_text(text: str, path: str, encoding: str = "utf-8", encoding_note:
     for macro in raw_strings:
         bib.strings[macro.key.lower()] = expand_value(macro.value, bib.strings)
 
-    def add(e: Entry) -> BibEntry:
-        entry = _make_entry(text_lf, starts, e, path)
-        bib.all_entries.append(entry)
-        return entry
-
-    for e in library.entries:
-        entry = add(e)
-        bib.entries.setdefault(entry.key, entry)
-        bib._lower.setdefault(entry.key.lower(), entry.key)
+    found: list[Entry] = list(library.entries)
     for block in library.failed_blocks:
         if isinstance(block, DuplicateBlockKeyBlock):
             dup = block.ignore_error_block
             if isinstance(dup, Entry):
-                add(dup)
+                found.append(dup)
             continue
         s, end = _block_span(text_lf, starts, block.start_line, block.raw)
         line = block.start_line or 0
         if isinstance(block, DuplicateFieldKeyBlock):
             inner = block.ignore_error_block
             if isinstance(inner, Entry):
-                entry = add(inner)
-                bib.entries.setdefault(entry.key, entry)
-                bib._lower.setdefault(entry.key.lower(), entry.key)
+                found.append(inner)
             names = ", ".join(sorted(block.duplicate_keys))
             bib.problems.append(BibProblem(s, end, line, f"field given twice: {names} (BibTeX keeps the first)", "duplicate-field"))
             continue
@@ -344,7 +334,8 @@ def parse_bib_text(text: str, path: str, encoding: str = "utf-8", encoding_note:
             why = _first_line(str(getattr(err, "abort_reason", "") or err or "syntax error"))
             head = (block.raw or "").split("\n", 1)[0][:60]
             bib.problems.append(BibProblem(s, end, line, f"broken entry `{head}` (line {line + 1}): {why}; it is skipped", "syntax"))
-    bib.all_entries.sort(key=lambda x: x.start)
+    for entry in sorted((_make_entry(text_lf, starts, e, path) for e in found), key=lambda x: x.start):
+        bib.add(entry)  # in file order, so that the first definition of a key wins
     bib.problems.sort(key=lambda p: p.start)
     return bib
 

@@ -434,7 +434,7 @@ def _entry_at(bib: BibFile, offset: int) -> BibEntry | None:
 
 
 def _front_matter_nocite(source: str) -> set[str]:
-    fm = sources._FRONT_MATTER.match(source)
+    fm = sources.FRONT_MATTER.match(source)
     if not fm:
         return set()
     m = re.search(r"^nocite:\s*(?:[|>][-+]?\s*)?((?:.*\n?)(?:[ \t]+.*\n?)*)", fm.group(1), re.M)

@@ -27,7 +27,7 @@ _LATEX_BIB = re.compile(r"\\(?:bibliography|addbibresource|addglobalbib|addsecti
 _TEX_ROOT = re.compile(r"^\s*%\s*!\s*TeX\s+root\s*=\s*(.+?)\s*$", re.I | re.M)
 _DOCUMENTCLASS = re.compile(r"^[^%\n]*\\documentclass", re.M)
 _INCLUDE = re.compile(r"^[^%\n]*?\\(?:include|input|subfile|import\s*\{[^}]*\})\s*\{([^}]+)\}", re.M)
-_FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
+FRONT_MATTER = re.compile(r"\A\ufeff?---[ \t]*\r?\n(.*?)\r?\n(?:---|\.\.\.)[ \t]*(?:\r?\n|\Z)", re.S)
 MAX_ROOT_CANDIDATES = 40
 MAX_INCLUDED_FILES = 300
 T = TypeVar("T")
@@ -73,7 +73,7 @@ def latex_declarations(source: str) -> list[Declared]:
 
 
 def front_matter_declarations(source: str) -> list[Declared]:
-    m = _FRONT_MATTER.match(source)
+    m = FRONT_MATTER.match(source)
     if not m:
         return []
     try:
