@@ -1,0 +1,118 @@
+"""A chunk as the style rules read it: words, sentences, and spans safe to report.
+
+Built on the grammar rules' :class:`ChunkText` (same tokens, same placeholder
+marks, same English guard) and adds what style needs on top: sentence bounds,
+and the typed stretches of a span, so a finding on a long sentence never
+covers a citation or a macro.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import cached_property
+
+from marginalia_grammar_rules.text import ChunkText, Token
+
+from lsp_server.documents.model import Chunk
+
+# Abbreviations after which a full stop does not end a sentence (lower case, without the final dot).
+ABBREVIATIONS = frozenset(
+    ["e.g", "i.e", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "secs", "approx", "resp", "no", "nos", "dr", "mr", "mrs", "ms", "prof", "ca", "viz", "ch", "chap", "p", "pp", "vol", "vols", "ed", "eds", "ref", "refs", "tab", "thm", "lem", "def", "prop", "cor", "alg", "app", "seq", "incl", "w.r.t", "wrt", "st", "op", "cit", "ibid", "jr", "sr", "inc", "ltd", "co", "dept", "univ", "est", "min", "max", "avg", "std", "var", "a.k.a", "n.b", "u.s", "u.k", "ph.d", "b.sc", "m.sc", "a.m", "p.m", "ex", "esp", "excl", "lit", "abbr", "num", "nr", "art", "para", "sect", "fn", "sp", "spp", "gen", "et"]
+)
+_END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
+_WORD_BEFORE = re.compile(r"([\w.]+?)\.*$")
+
+# Function words: never "content", never a repetition, never lexical variety.
+STOP_WORDS = frozenset(
+    ["a", "about", "above", "after", "again", "against", "all", "also", "although", "am", "an", "and", "any", "are", "as", "at", "be", "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "could", "did", "do", "does", "doing", "down", "during", "each", "either", "else", "even", "ever", "every", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her", "here", "hers", "herself", "him", "himself", "his", "how", "however", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "may", "me", "might", "more", "most", "much", "must", "my", "myself", "neither", "no", "nor", "not", "now", "of", "off", "on", "once", "one", "only", "or", "other", "our", "ours", "ourselves", "out", "over", "own", "per", "same", "shall", "she", "should", "since", "so", "some", "such", "than", "that", "the", "their", "theirs", "them", "themselves", "then", "there", "therefore", "these", "they", "this", "those", "though", "through", "thus", "to", "too", "under", "until", "up", "upon", "us", "very", "via", "was", "we", "were", "what", "when", "where", "whether", "which", "while", "who", "whom", "whose", "why", "will", "with", "within", "without", "would", "yet", "you", "your", "yours", "yourself", "let", "lets", "let's", "it's", "don't", "doesn't", "isn't", "aren't", "can't", "cannot", "won't", "we're", "they're", "i.e", "e.g", "etc"]
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Sentence:
+    start: int
+    end: int
+    # Indices into ``StyleText.tokens`` of the sentence's tokens: [first, last).
+    first: int
+    last: int
+
+
+class StyleText(ChunkText):
+    """One chunk, read once, shared by every style rule."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        super().__init__(chunk)
+
+    @cached_property
+    def words(self) -> list[Token]:
+        """Tokens the writer typed as words (no placeholders, no numbers)."""
+        return [t for t in self.tokens if t.is_word]
+
+    @cached_property
+    def sentences(self) -> list[Sentence]:
+        """Sentence bounds: a typed . ! ? before a space, not after an abbreviation or an initial."""
+        s = self.text
+        bounds: list[tuple[int, int]] = []
+        start = 0
+        for m in _END.finditer(s):
+            if m.group()[0] == "." and len(m.group().rstrip("\"'”’)]")) == 1:
+                before = _WORD_BEFORE.search(s, max(0, m.start() - 12), m.start())
+                prev = before.group(1).lower() if before else ""
+                if self.placeholder_at(m.start() - 1) is None and (prev in ABBREVIATIONS or (len(prev) == 1 and prev.isalpha())):
+                    continue  # "e.g.", "et al.", an initial; a formula read as "X" ends a sentence like a word
+            if not self.typed(m.start(), m.start() + 1):
+                continue  # a full stop inside math or a macro's reading
+            bounds.append((start, m.end()))
+            start = m.end()
+        if s[start:].strip():
+            bounds.append((start, len(s)))
+        out: list[Sentence] = []
+        tokens = self.tokens
+        i = 0
+        for a, b in bounds:
+            while a < b and s[a].isspace():
+                a += 1
+            first = i
+            while i < len(tokens) and tokens[i].start < b:
+                i += 1
+            if a < b:
+                out.append(Sentence(a, b, first, i))
+        return out
+
+    def typed_runs(self, start: int, end: int) -> list[tuple[int, int]]:
+        """Maximal stretches of ``text[start:end]`` that map to typed source without markup
+        between them: the only spans a finding may cover."""
+        runs: list[tuple[int, int]] = []
+        for p in self.chunk.pieces:
+            if p.prose_end <= start or p.prose_start >= end:
+                continue
+            if p.kind.is_placeholder:
+                runs.append((-1, -1))  # a break
+                continue
+            a, b = max(start, p.prose_start), min(end, p.prose_end)
+            if runs and runs[-1][1] == a and self._joined(a):
+                runs[-1] = (runs[-1][0], b)
+            else:
+                runs.append((a, b))
+        return [r for r in runs if r[0] >= 0 and r[1] > r[0]]
+
+    def _joined(self, offset: int) -> bool:
+        """Are the pieces ending and starting at ``offset`` adjacent in the source?"""
+        before = self._piece(offset - 1)
+        after = self._piece(offset)
+        return before is not None and after is not None and before.src_end == after.src_start
+
+    def reportable_prefix(self, start: int, end: int) -> tuple[int, int] | None:
+        """The first typed stretch of a span, trimmed to whole words: where a finding about
+        a whole sentence or paragraph is anchored."""
+        for a, b in self.typed_runs(start, end):
+            words = [t for t in self.words if a <= t.start and t.end <= b]
+            if words:
+                return words[0].start, words[-1].end
+        return None
+
+
+def is_content(token: Token) -> bool:
+    """A word that carries meaning (not a function word)."""
+    return token.is_word and token.lower not in STOP_WORDS

@@ -1,0 +1,104 @@
+"""What a style rule is: an id, a description, a default severity and a pure check."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from marginalia_grammar_rules.rules.base import Match, examples_beside, keep_case
+
+from lsp_server.documents.model import Chunk
+from lsp_server.plugin import Severity
+from marginalia_style.facts import DocumentFacts
+from marginalia_style.prose import StyleText
+from marginalia_style.settings import StyleSettings
+
+CheckFn = Callable[[StyleText, StyleSettings], Iterator[Match]]
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    description: str
+    check: CheckFn
+    severity: Severity = Severity.INFO
+    # Chunk roles the rule does not read (table cells and headings are fragments, not prose).
+    skip_roles: frozenset[str] = frozenset()
+    examples_path: Path | None = field(default=None, compare=False)
+
+    def examples(self) -> dict[str, Any]:
+        if self.examples_path is None:
+            return {}
+        data: dict[str, Any] = json.loads(self.examples_path.read_text(encoding="utf-8"))
+        return data
+
+
+# A finding of a document rule: the chunk it is in and the match in that chunk's prose offsets.
+Located = tuple[Chunk, Match]
+ReportFn = Callable[[DocumentFacts, StyleSettings], Iterator[Located]]
+
+
+@dataclass(frozen=True)
+class DocumentRule:
+    """A rule that needs the whole document (consistency, definitions), fed by cached chunk facts."""
+
+    id: str
+    description: str
+    report: ReportFn
+    severity: Severity = Severity.INFO
+    examples_path: Path | None = field(default=None, compare=False)
+
+    def examples(self) -> dict[str, Any]:
+        if self.examples_path is None:
+            return {}
+        data: dict[str, Any] = json.loads(self.examples_path.read_text(encoding="utf-8"))
+        return data
+
+
+FRAGMENT_ROLES = frozenset({"table", "heading", "code"})
+
+
+def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
+    """One case-insensitive pattern for whole phrases; words may be split by any white space
+    (a line break in the source), longest phrases first so "a large number of" beats "a number of"."""
+    alternatives = sorted({p.lower() for p in phrases}, key=len, reverse=True)
+    body = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in alternatives)
+    return re.compile(rf"(?<![\w'’-])(?:{body})(?![\w'’-])", re.IGNORECASE)
+
+
+def normalise(phrase: str) -> str:
+    return " ".join(phrase.lower().split())
+
+
+_OPEN_QUOTES = ("\"", "“", "‘", "'", "`", "«")
+_CLOSE_QUOTES = ("\"", "”", "’", "'", "»")
+
+
+def quoted(text: str, start: int, end: int) -> bool:
+    """Is ``text[start:end]`` a quoted mention (a label called “low hanging fruit”), not a use?"""
+    return text[max(0, start - 1) : start].endswith(_OPEN_QUOTES) and text[end : end + 1].startswith(_CLOSE_QUOTES)
+
+
+def phrase_matches(text: StyleText, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
+    """Matches of ``pattern`` made of typed words only (no placeholder inside), not in quotes."""
+    for m in pattern.finditer(text.text):
+        if text.placeholder_at(m.start()) is None and text.placeholder_at(m.end() - 1) is None and not quoted(text.text, m.start(), m.end()):
+            yield m
+
+
+def replacement_for(found: str, replacement: str) -> str:
+    """``replacement`` with the capitalisation of what it replaces ("In order to" -> "To")."""
+    if found.isupper() and len(found) > 1:
+        return replacement.upper()
+    return keep_case(found, replacement)
+
+
+def lookup(table: Mapping[str, str], found: str) -> str:
+    return table[normalise(found)]
+
+
+__all__ = ["FRAGMENT_ROLES", "CheckFn", "DocumentRule", "Located", "Match", "Rule", "examples_beside", "lookup", "normalise", "phrase_matches", "phrase_pattern", "replacement_for"]
