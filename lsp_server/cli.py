@@ -9,12 +9,8 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import json
-import logging
 import os
 import sys
-import tomllib
-import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
@@ -23,7 +19,6 @@ if TYPE_CHECKING:
     from lsp_server.lint import EngineSpec, LintReport
 
 EXIT_OK, EXIT_FINDINGS, EXIT_ERROR = 0, 1, 2
-log = logging.getLogger("marginalia")
 
 # name -> (module, help): subcommands that hand their arguments to another package's main(argv).
 PASS_THROUGH: dict[str, tuple[str, str, str]] = {
@@ -66,25 +61,26 @@ def _err(message: str) -> None:
     print(f"marginalia: {message}", file=sys.stderr)
 
 
-class _OncePerMessage(logging.Filter):
-    """Settings are resolved more than once per run; say each problem once."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._seen: set[str] = set()
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        text = record.getMessage()
-        if text in self._seen:
-            return False
-        self._seen.add(text)
-        return True
-
-
 def _setup_logging() -> None:
+    import logging
+
+    class OncePerMessage(logging.Filter):
+        """Settings are resolved more than once per run; say each problem once."""
+
+        def __init__(self) -> None:
+            super().__init__()
+            self._seen: set[str] = set()
+
+        def filter(self, record: logging.LogRecord) -> bool:
+            text = record.getMessage()
+            if text in self._seen:
+                return False
+            self._seen.add(text)
+            return True
+
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("marginalia: %(message)s"))
-    handler.addFilter(_OncePerMessage())
+    handler.addFilter(OncePerMessage())
     logging.basicConfig(level=logging.WARNING, handlers=[handler])
 
 
@@ -192,6 +188,8 @@ def _cmd_serve(args: argparse.Namespace) -> int:
 
 def parse_config_item(item: str) -> dict[str, Any]:
     """``a.b=VALUE`` -> ``{"a": {"b": value}}``; VALUE is read as TOML, else as a plain string."""
+    import tomllib
+
     key, sep, raw = item.partition("=")
     key = key.strip()
     if not sep or not key:
@@ -210,6 +208,8 @@ def parse_config_item(item: str) -> dict[str, Any]:
 
 
 def _editor_settings(args: argparse.Namespace) -> dict[str, Any]:
+    import json
+
     from lsp_server.config import deep_merge
 
     layer: dict[str, Any] = {}
@@ -253,6 +253,8 @@ def _print_stats(report: LintReport, spec: EngineSpec, stream: TextIO) -> int:
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
+    import logging
+
     from lsp_server.lint import EngineSpec, run_lint, workspace_root
     from lsp_server.output import render
     from lsp_server.plugin import Severity
@@ -275,7 +277,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     spec = EngineSpec(root, editor, plugins, tuple(args.enable), tuple(args.disable), not args.no_suggestions)
     report = run_lint(args.paths, spec, cwd=cwd, jobs=args.jobs)
     for note in report.notes:
-        log.warning("%s", note)
+        logging.getLogger("marginalia").warning("%s", note)
     for error in report.all_errors():
         _err(f"error: {error}")
     color = args.format == "text" and not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
@@ -299,6 +301,8 @@ def _cmd_lint(args: argparse.Namespace) -> int:
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:
+    import logging
+
     from lsp_server.doctor import run_doctor
 
     logging.getLogger("lsp_server.plugin").setLevel(logging.CRITICAL)  # the doctor lists blocked plugins itself
@@ -306,6 +310,8 @@ def _cmd_doctor(args: argparse.Namespace) -> int:
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:
+    import logging
+
     from lsp_server.schema_file import check_schema, generate
 
     logging.getLogger("lsp_server.plugin").setLevel(logging.CRITICAL)  # reported below, once
@@ -358,6 +364,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
     except Exception:
+        import traceback
+
         # An uncaught exception would exit 1, which CI reads as "findings"; a crash is a 2.
         traceback.print_exc()
         _err("internal error (the traceback above helps a bug report)")
