@@ -267,3 +267,13 @@ def test_quarto_project_bibliography(ws: Path) -> None:
     d = doc(ws, "chapters/intro.qmd", "See @Scott70, @fig-map and @Knuth48.\n", "quarto")
     found = [(f.rule, d.source[f.start : f.end], f.replacements) for f in p.check_document(d, ctx(ws))]
     assert found == [("citations.undefined-key", "Knuth48", ("Knuth84",))]  # no unused hints for a shared bibliography
+
+
+def test_problems_of_the_bibliography_are_said_in_the_document(ws: Path) -> None:
+    p = CitationsPlugin()
+    (ws / "old.bib").write_bytes("@book{k, author={Dupré, Émile}, title={Café}, publisher={P}, year={1990}}\n@book{broken title={x}}\n".encode("cp1252"))
+    d = doc(ws, "p.tex", r"\citet{k} \bibliography{old}", "latex")
+    found = [(f.rule, f.severity, f.message) for f in p.check_document(d, ctx(ws))]
+    assert ("citations.bib-problems", Severity.WARNING, "old.bib: 1 broken entry skipped (line 2)") in found
+    assert any(r == "citations.bib-problems" and s is Severity.INFO and "read as cp1252" in m for r, s, m in found)
+    assert not [r for r, _, _ in found if r == "citations.undefined-key"]

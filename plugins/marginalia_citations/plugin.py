@@ -161,6 +161,7 @@ class CitationsPlugin(Plugin):
             # No bibliography: "@name" in Markdown is not a citation, and in a LaTeX
             # fragment we cannot know what is defined.
             return out
+        out.extend(self._file_problems(bibs))
         groups = self.citations(doc, settings)
         keys = all_keys(groups)
         if settings.check_undefined:
@@ -169,6 +170,21 @@ class CitationsPlugin(Plugin):
             out.extend(self._duplicates_across(bibs))
         if settings.check_unused and bibs.own:
             out.extend(self._unused(doc, keys, bibs, settings, ctx))
+        return out
+
+    @staticmethod
+    def _file_problems(bibs: Bibliographies) -> list[Finding]:
+        """What went wrong reading each bibliography, said once where it is declared."""
+        out = []
+        for d, bib in bibs.files:
+            name = Path(bib.path).name
+            broken = [p.line + 1 for p in bib.problems if p.kind == "syntax"]
+            if broken:
+                lines = ", ".join(map(str, broken[:10])) + (", …" if len(broken) > 10 else "")
+                out.append(_finding(d.start, d.end, "bib-problems", f"{name}: {len(broken)} broken entr{'y' if len(broken) == 1 else 'ies'} skipped (line{'s' if len(broken) > 1 else ''} {lines})", Severity.WARNING))
+            for p in bib.problems:
+                if p.kind in ("encoding", "too-large"):
+                    out.append(_finding(d.start, d.end, "bib-problems", p.message, Severity.INFO if p.kind == "encoding" else Severity.WARNING))
         return out
 
     def _undefined(self, keys: Sequence[CiteKey], bibs: Bibliographies) -> list[Finding]:
