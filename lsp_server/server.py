@@ -114,7 +114,7 @@ def _uri_of(args: tuple[Any, ...]) -> str | None:
     first = args[0] if args else None
     if isinstance(first, Mapping) and isinstance(first.get("uri"), str):
         return str(first["uri"])
-    return first if isinstance(first, str) and ":" in first else None
+    return None
 
 
 class MarginaliaServer(LanguageServer):
@@ -446,8 +446,9 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
 
     @ls.command(ADD_TO_DICTIONARY)
     async def add_to_dictionary(ls: MarginaliaServer, *args: Any) -> dict[str, str]:
+        # {"uri": ..., "word": ...} from our own actions; a bare word from plugins' actions.
         arg = args[0] if args and isinstance(args[0], Mapping) else {}
-        word = str(arg.get("word", ""))
+        word = str(args[0]) if args and isinstance(args[0], str) else str(arg.get("word", ""))
         slot = ls.slot_for_uri(_uri_of(args))
         try:
             path = await slot.run(workspace_state.add_to_dictionary, slot.root, word)

@@ -200,7 +200,9 @@ async def server_text(client: Client, uri: str) -> str:
     assert resolved.edit is not None and resolved.edit.document_changes
     change = resolved.edit.document_changes[0]
     assert isinstance(change, types.TextDocumentEdit)
-    new_text = change.edits[0].new_text
+    edit = change.edits[0]
+    assert isinstance(edit, types.TextEdit)
+    new_text = edit.new_text
     assert new_text.startswith("«") and new_text.endswith("»")
     return new_text[1:-1]
 

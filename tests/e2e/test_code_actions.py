@@ -112,3 +112,40 @@ async def test_add_to_dictionary_silences_the_word_and_persists_across_restart(s
     async with running_server(server_env, workspace, init_options=EXAMPLE_ONLY) as client:
         client.open(uri, "A TODO.\n")
         assert (await client.wait_for_publish(uri, version=1)).diagnostics == []
+
+
+async def test_spelling_add_to_dictionary_action_removes_the_diagnostic_and_persists(server_env: dict[str, str], workspace: Path) -> None:
+    """The built-in spelling plugin, through the code action a user would pick."""
+    uri = (workspace / "paper.md").as_uri()
+    text = "# Notes\n\nWe recieve the Zorblax data.\n"
+    spelling = only_plugins("spelling", diagnostics={"debounce_ms": 0})
+    async with running_server(server_env, workspace, init_options=spelling) as client:
+        client.open(uri, text, "markdown")
+        published = await client.wait_for_publish(uri, version=1, timeout=30)
+        by_word = {text_of(text, d.range): d for d in published.diagnostics}
+        assert {"recieve", "Zorblax"} <= set(by_word)
+        assert all(d.code == "spelling.misspelled" for d in by_word.values())
+        actions = await code_actions_at(client, uri, by_word["recieve"].range, ["quickfix"])
+        titles = [a.title for a in actions]
+        assert titles[0] == "Replace with 'receive'"
+        assert titles.count("Add 'recieve' to the workspace dictionary") == 1
+        assert not any(t == "Add 'recieve' to dictionary" for t in titles)  # the plugin's duplicate is folded in
+        assert apply_workspace_edit(text, actions[0].edit, uri, 1) == text.replace("recieve", "receive")  # type: ignore[arg-type]
+        zorblax = await code_actions_at(client, uri, by_word["Zorblax"].range, ["quickfix"])
+        add = next(a for a in zorblax if a.title == "Add 'Zorblax' to the workspace dictionary")
+        assert add.command is not None
+        count = len(client.history(uri))
+        await client.workspace_execute_command_async(types.ExecuteCommandParams(command=add.command.command, arguments=add.command.arguments))
+        after = await client.wait_for_publish(uri, after=count)
+        assert sorted(text_of(text, d.range) for d in after.diagnostics) == ["recieve"]
+    assert "Zorblax" in (workspace / ".marginalia" / "dictionary.txt").read_text(encoding="utf-8").split()
+    async with running_server(server_env, workspace, init_options=spelling) as client:
+        client.open(uri, text, "markdown")
+        restarted = await client.wait_for_publish(uri, version=1, timeout=30)
+    assert sorted(text_of(text, d.range) for d in restarted.diagnostics) == ["recieve"]
+
+
+def text_of(text: str, range_: types.Range) -> str:
+    """The text under a single-line range (ASCII lines only, so UTF-16 columns are code points)."""
+    assert range_.start.line == range_.end.line
+    return text.split("\n")[range_.start.line][range_.start.character : range_.end.character]
