@@ -34,6 +34,7 @@ DERIVING_PREFIXES = (
     "re", "un", "non", "sub", "pre", "post", "quasi", "semi", "hyper", "hypo", "multi", "inter", "intra", "over",
     "micro", "macro", "geo", "pseudo", "meta", "super", "auto", "nano", "poly", "mono", "electro", "neuro",
 )
+VERDICT_CACHE_SIZE = 200_000
 _CONTRACTIONS = ("n't", "'re", "'ve", "'ll", "'d", "'m", "'s")
 
 
@@ -86,6 +87,7 @@ class Checker:
         settings: SpellingSettings,
         accepted: AcceptedWords,
         ranker: Ranker | None = None,
+        verdicts: dict[str, tuple[tuple[int, str], ...]] | None = None,
     ) -> None:
         self.dictionary = dictionary
         self.settings = settings
@@ -93,39 +95,50 @@ class Checker:
         # Second opinion on words Hunspell lacks (word frequency); None = Hunspell alone.
         self._ranker = ranker if settings.accept_frequent_words else None
         self._fold_accents = dictionary.source.name.lower().startswith("en")
+        # Shared between checkers with the same dictionary, settings and accepted words (see plugin).
+        self._verdicts = verdicts if verdicts is not None else {}
 
     def accepts(self, word: str) -> bool:
-        """Would ``word`` pass on its own, mid-sentence?"""
-        return not any(self._check_word(Word(0, len(word), word, sentence_start=False)))
+        """Would ``word`` pass on its own?"""
+        return not self.misspelt_parts(word)
 
     def check(self, words: Iterable[Word]) -> Iterator[Misspelling]:
         for w in words:
-            for m in self._check_word(w):
-                if self.settings.check_capitalized or not m.maybe_name:
-                    yield m
+            for offset, part in self.misspelt_parts(w.text):
+                maybe_name = is_capitalized(part) and not (w.sentence_start and offset == 0)
+                if maybe_name and not self.settings.check_capitalized:
+                    continue
+                start = w.start + offset
+                yield Misspelling(start, start + len(part), part, maybe_name)
 
-    def _check_word(self, w: Word) -> Iterator[Misspelling]:
-        text = w.text
+    def misspelt_parts(self, text: str) -> tuple[tuple[int, str], ...]:
+        """(offset, part) of each misspelt part of ``text``; the verdict is cached per distinct word."""
+        hit = self._verdicts.get(text)
+        if hit is None:
+            hit = tuple(self._judge(text))
+            if len(self._verdicts) >= VERDICT_CACHE_SIZE:
+                self._verdicts.clear()
+            self._verdicts[text] = hit
+        return hit
+
+    def _judge(self, text: str) -> Iterator[tuple[int, str]]:
         if self._skipped(text):
             return
         if is_mixed_case(text):
             # Identifiers and brands (PyTorch, iPhone, LaTeX) are skipped, except the held-shift typo "THe".
             if is_shifted_capital(text) and self.is_valid(text.capitalize()):
-                yield Misspelling(w.start, w.end, text, maybe_name=False)
+                yield 0, text
             return
         if self.is_valid(text) or self._is_derived(text) or self._is_frequent(text):
             return
-        if "-" in text:
-            offset = w.start
-            for part in text.split("-"):
-                if part and not self._part_ok(part):
-                    yield self._misspelling(offset, part, w.sentence_start and offset == w.start)
-                offset += len(part) + 1
+        if "-" not in text:
+            yield 0, text
             return
-        yield self._misspelling(w.start, text, w.sentence_start)
-
-    def _misspelling(self, start: int, word: str, sentence_start: bool) -> Misspelling:
-        return Misspelling(start, start + len(word), word, maybe_name=is_capitalized(word) and not sentence_start)
+        offset = 0
+        for part in text.split("-"):
+            if part and not self._part_ok(part):
+                yield offset, part
+            offset += len(part) + 1
 
     def _skipped(self, text: str) -> bool:
         """Words the settings or the user exempt, and words not in the dictionary's script."""

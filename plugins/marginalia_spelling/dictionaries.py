@@ -175,17 +175,19 @@ class DictionaryCache:
         self._lock = threading.Lock()
         self._file_locks: dict[Path, threading.Lock] = {}
         self._loaded: dict[Path, SpellDictionary | None] = {}
+        self._by_source: dict[DictionaryFile, SpellDictionary | None] = {}
         self.errors: dict[Path, str] = {}
 
     def get(self, source: DictionaryFile) -> SpellDictionary | None:
+        if source in self._by_source:  # the hot path: no file system call per paragraph
+            return self._by_source[source]
         key = source.dic.resolve()
-        if key in self._loaded:
-            return self._loaded[key]
         with self._lock:
             lock = self._file_locks.setdefault(key, threading.Lock())
         with lock:
             if key not in self._loaded:
                 self._loaded[key] = self._load(source, key)
+            self._by_source[source] = self._loaded[key]
             return self._loaded[key]
 
     def _load(self, source: DictionaryFile, key: Path) -> SpellDictionary | None:

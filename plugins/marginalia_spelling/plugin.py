@@ -73,6 +73,7 @@ class SpellingPlugin(Plugin):
         self._used: dict[str, DictionaryFile] = {}
         self._missing: set[str] = set()
         self._errors: dict[Path, str] = {}
+        self._verdict_caches: dict[tuple[Path, str, frozenset[str]], dict[str, tuple[tuple[int, str], ...]]] = {}
         self._rankers: dict[Path, Ranker] = {}
 
     # -- dictionaries ----------------------------------------------------------
@@ -111,6 +112,17 @@ class SpellingPlugin(Plugin):
                 self._rankers[key] = Ranker(dictionary)
             return self._rankers[key]
 
+    def _verdicts(self, dictionary: SpellDictionary, settings: SpellingSettings, ctx: CheckContext) -> dict[str, tuple[tuple[int, str], ...]]:
+        """Per-word verdicts, kept across paragraphs while dictionary, settings and accepted words stay the same."""
+        key = (dictionary.source.dic, repr(settings), ctx.dictionary)
+        with self._lock:
+            found = self._verdict_caches.get(key)
+            if found is None:
+                if len(self._verdict_caches) >= 8:
+                    self._verdict_caches.pop(next(iter(self._verdict_caches)))
+                found = self._verdict_caches[key] = {}
+            return found
+
     # -- checking --------------------------------------------------------------
     def check_chunk(self, chunk: Chunk, ctx: CheckContext) -> list[Finding]:
         dictionary = self.dictionary_for(ctx)
@@ -122,7 +134,7 @@ class SpellingPlugin(Plugin):
         words = _words_outside(list(iter_words(chunk.text)), _skipped_spans(chunk, english))
         tag = dictionary.source.tag
         findings = []
-        checker = Checker(dictionary, settings, accepted, self._ranker(dictionary))
+        checker = Checker(dictionary, settings, accepted, self._ranker(dictionary), self._verdicts(dictionary, settings, ctx))
         for m in checker.check(words):
             start, end = chunk.to_source(m.start, m.end)
             message = f"'{m.word}' is not in the {tag} dictionary" + (" (a name?)" if m.maybe_name else "")

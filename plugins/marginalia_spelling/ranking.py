@@ -57,12 +57,26 @@ class Vocabulary:
     def __init__(self, lang: str, frequencies: Mapping[str, float]) -> None:
         self.lang = lang
         self.frequencies = frequencies
-        top = sorted(frequencies, key=frequencies.__getitem__, reverse=True)
-        self._ordered = [w for w in top if w.replace("'", "").replace("-", "").isalpha()][:VOCABULARY_SIZE]
-        self.words = frozenset(self._ordered)
-        self.alphabet = "".join(sorted({c for w in self._ordered[:20000] for c in w if c.isalpha() or c == "'"}))
+        common = sorted(frequencies, key=frequencies.__getitem__, reverse=True)[:20000]
+        self.alphabet = "".join(sorted({c for w in common for c in w if c.isalpha() or c == "'"}))
+        self._ordered: list[str] | None = None
+        self._words: frozenset[str] = frozenset()
         self._deletes: dict[str, str | tuple[str, ...]] | None = None
         self._deletes_lock = threading.Lock()
+
+    def _word_list(self) -> tuple[list[str], frozenset[str]]:
+        """The most frequent letter-only words, best first: built when the first suggestion is asked for."""
+        with self._deletes_lock:
+            if self._ordered is None:
+                f = self.frequencies
+                top = sorted(f, key=f.__getitem__, reverse=True)
+                self._ordered = [w for w in top if w.replace("'", "").replace("-", "").isalpha()][:VOCABULARY_SIZE]
+                self._words = frozenset(self._ordered)
+            return self._ordered, self._words
+
+    @property
+    def words(self) -> frozenset[str]:
+        return self._word_list()[1]
 
     @classmethod
     def for_language(cls, lang: str) -> Vocabulary | None:
@@ -100,11 +114,12 @@ class Vocabulary:
 
     def _index(self) -> dict[str, str | tuple[str, ...]]:
         """Every frequent word with one letter deleted -> the words it came from (built on first use)."""
+        ordered, _ = self._word_list()
         with self._deletes_lock:
             if self._deletes is not None:
                 return self._deletes
             index: dict[str, str | tuple[str, ...]] = {}
-            for w in self._ordered[:DELETES_INDEX_SIZE]:
+            for w in ordered[:DELETES_INDEX_SIZE]:
                 if len(w) < 3:
                     continue
                 for i in range(len(w)):
