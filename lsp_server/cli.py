@@ -231,24 +231,28 @@ def _editor_settings(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _print_stats(report: LintReport, spec: EngineSpec, stream: TextIO) -> int:
-    """Writing statistics from the style plugin: ``marginalia_style.stats.render(docs) -> str``."""
+    """Writing statistics from the style plugin:
+    ``marginalia_style.stats.render(docs, findings_by_rule_per_doc) -> str``."""
     try:
         from marginalia_style import stats  # type: ignore[attr-defined, unused-ignore]
     except ImportError:
         _err("--stats needs the style plugin (marginalia_style.stats), which is not available")
         return EXIT_ERROR
+    from collections import Counter
+
     from lsp_server.lint import build_engine, read_source
 
     engine = build_engine(spec)
     try:
-        docs = []
+        docs, counts = [], []
         for f in report.files:
             text, _ = read_source(f.path) if not (f.errors or f.skipped) else (None, None)
             if text is not None:
                 docs.append(engine.parse(text, f.language_id, f.path.as_uri()))
+                counts.append(dict(Counter(x.rule for x in f.findings)))
     finally:
         engine.shutdown()
-    stream.write(stats.render(docs))
+    stream.write(stats.render(docs, counts))
     return EXIT_OK
 
 

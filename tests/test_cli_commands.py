@@ -224,9 +224,11 @@ def test_stats_hands_the_parsed_documents_to_the_style_plugin(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     seen: list[ProseDocument] = []
+    seen_counts: list[dict[str, int]] = []
 
-    def render(docs: list[ProseDocument]) -> str:
+    def render(docs: list[ProseDocument], counts: list[dict[str, int]]) -> str:
         seen.extend(docs)
+        seen_counts.extend(counts)
         return f"stats for {len(docs)} documents\n"
 
     fake = types.ModuleType("marginalia_style.stats")
@@ -234,14 +236,15 @@ def test_stats_hands_the_parsed_documents_to_the_style_plugin(
     monkeypatch.setitem(sys.modules, "marginalia_style.stats", fake)
     monkeypatch.setattr(importlib.import_module("marginalia_style"), "stats", fake, raising=False)
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "a.md").write_text("# Title\n\nSome prose here.\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("# Title\n\nSome prose here here.\n", encoding="utf-8")
     (tmp_path / "bad.txt").write_bytes(b"\xff")
     code = cli.main(["lint", "--plugins", "grammar-rules", "--stats", "a.md", "bad.txt"])
     out = capsys.readouterr().out
     assert code == 2  # bad.txt
     assert out.endswith("stats for 1 documents\n")
     assert [d.language_id for d in seen] == ["markdown"]
-    assert "Some prose here." in seen[0].prose
+    assert "Some prose here here." in seen[0].prose
+    assert seen_counts == [{"grammar-rules.doubled-word": 1}]
 
 
 @pytest.mark.parametrize("command", ["cite", "models", "languagetool"])
