@@ -277,3 +277,12 @@ def test_problems_of_the_bibliography_are_said_in_the_document(ws: Path) -> None
     assert ("citations.bib-problems", Severity.WARNING, "old.bib: 1 broken entry skipped (line 2)") in found
     assert any(r == "citations.bib-problems" and s is Severity.INFO and "read as cp1252" in m for r, s, m in found)
     assert not [r for r, _, _ in found if r == "citations.undefined-key"]
+
+
+def test_front_matter_variants(ws: Path) -> None:
+    from marginalia_citations.sources import front_matter_declarations
+
+    assert [d.name for d in front_matter_declarations("---\nBibliography: a.bib\n---\n")] == ["a.bib"]
+    assert [d.name for d in front_matter_declarations("\ufeff---\nbibliography:\n  - a.bib\n  - b.bib\n---\n")] == ["a.bib", "b.bib"]
+    assert front_matter_declarations("---\nbibliography: [unclosed\n---\n") == []
+    assert front_matter_declarations("no front matter\nbibliography: a.bib\n") == []

@@ -82,7 +82,8 @@ def front_matter_declarations(source: str) -> list[Declared]:
         return []
     if not isinstance(data, dict):
         return []
-    value = data.get("bibliography")
+    # Case-insensitive, as templates such as ReScience's write "Bibliography:".
+    value = next((v for k, v in data.items() if isinstance(k, str) and k.lower() == "bibliography"), None)
     names = [value] if isinstance(value, str) else [v for v in value if isinstance(v, str)] if isinstance(value, list) else []
     out = []
     for name in names:
