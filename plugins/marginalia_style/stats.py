@@ -92,7 +92,8 @@ def render_text(all_stats: Sequence[DocumentStats]) -> str:
         out.append(f"{s.path}:")
         out.append(f"  sentences: {s.sentences}, words: {s.words}")
         out.append(f"  sentence length: mean {s.mean_sentence_words:.1f} words, longest {s.longest_sentence_words}")
-        out.append(f"  lexical density: {_percent(s.lexical_density)}, passive voice: {_percent(s.passive_voice_ratio)} of sentences")
+        passive = _percent(s.passive_voice_ratio) + ("" if s.passive_voice_ratio is None else " of sentences")
+        out.append(f"  lexical density: {_percent(s.lexical_density)}, passive voice: {passive}")
         if s.findings_by_rule:
             out.append("  findings by rule:")
             out.extend(f"    {rule}: {n}" for rule, n in sorted(s.findings_by_rule.items(), key=lambda kv: (-kv[1], kv[0])))

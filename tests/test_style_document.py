@@ -1,0 +1,121 @@
+"""The style plugin through the engine: document rules across paragraphs, the per-chunk
+facts cache, language and role guards, settings (severity, thresholds, disabled rules)."""
+
+from __future__ import annotations
+
+import pytest
+from marginalia_style import StylePlugin
+from marginalia_style.prose import StyleText
+from marginalia_style.settings import StyleSettings
+
+from lsp_server.engine import Engine
+from lsp_server.plugin import CheckContext, LoadedPlugins, Severity
+
+PAPER = """# Methods
+
+The GPU code runs every night. We chose the colour scheme with care.
+
+A graphics processing unit (GPU) does the work. The colour bar is on the right.
+
+We modelled the noise, and the color of the noise is white. The colour map is new.
+"""
+
+
+def _engine(**settings: object) -> Engine:
+    return Engine(None, dict(settings), loaded=LoadedPlugins({"style": StylePlugin()}, {}))
+
+
+def _rules(engine: Engine, text: str, language_id: str = "markdown") -> list[tuple[str, str, tuple[str, ...]]]:
+    doc = engine.parse(text, language_id, "file:///paper.md")
+    return [(f.rule, text[f.start : f.end], f.replacements) for f in engine.check(doc).findings]
+
+
+def test_document_rules_read_across_paragraphs() -> None:
+    found = _rules(_engine(), PAPER)
+    assert ("style.acronym-before-definition", "GPU", ("graphics processing unit (GPU)",)) in found
+    assert ("style.inconsistent-variant", "color", ("colour",)) in found
+    assert not [f for f in found if f[0] == "style.inconsistent-variant" and f[1] != "color"]
+
+
+def test_an_edit_rereads_one_paragraph_only() -> None:
+    plugin = StylePlugin()
+    engine = Engine(None, {}, loaded=LoadedPlugins({"style": plugin}, {}))
+    engine.check(engine.parse(PAPER, "markdown", "file:///p.md"))
+    misses = plugin.facts.misses
+    edited = PAPER.replace("with care", "with great care")
+    result = engine.check(engine.parse(edited, "markdown", "file:///p.md", 2))
+    assert plugin.facts.misses == misses + 1
+    assert result.checked_chunks["style"] == 1
+    # Swapping the majority: two "color" now, so "colour" is the odd one out.
+    flipped = edited.replace("The colour bar", "The color bar").replace("The colour map", "The color map")
+    found = _rules(engine, flipped)
+    assert [(r, t, fix) for r, t, fix in found if r == "style.inconsistent-variant"] == [("style.inconsistent-variant", "colour", ("color",))]
+
+
+def test_only_english_is_checked() -> None:
+    engine = _engine(language="fr-FR")
+    assert _rules(engine, "Le code est très rapide. It is very unique.\n") == []
+    # An English document with a French paragraph: the French one is skipped.
+    french = "Nous avons mesuré la couleur et le modèle dans les données de la thèse.\n\nIt is a very unique result.\n"
+    assert [r for r, _, _ in _rules(_engine(), french)] == ["style.intensified-absolute"]
+
+
+def test_findings_never_cover_markup() -> None:
+    text = r"In order to fit \cite{x} we ran \textbf{a very unique} model on $x$ which was computed in order to\footnote{y} test it."
+    found = _rules(_engine(), text, "latex")
+    for rule, covered, _ in found:
+        assert "\\" not in covered and "$" not in covered, (rule, covered)
+    assert ("style.wordy-phrase", "In order to", ("To",)) in found
+    assert ("style.intensified-absolute", "very unique", ("unique",)) in found
+
+
+def test_severity_threshold_and_disabled_rules_come_from_settings() -> None:
+    text = "The samples were measured by a team that worked every night of the summer on the roof.\n"
+    default = _engine()
+    doc = default.parse(text, "markdown", "file:///a.md")
+    (passive,) = [f for f in default.check(doc).findings if f.rule == "style.passive-voice"]
+    assert passive.severity is Severity.HINT
+    tuned = _engine(style={"severity": {"passive-voice": "warning"}, "long_sentence_words": 10})
+    findings = tuned.check(tuned.parse(text, "markdown", "file:///a.md")).findings
+    assert {f.rule: f.severity for f in findings} == {"style.passive-voice": Severity.WARNING, "style.long-sentence": Severity.INFO}
+    off = _engine(disabled_rules=["style.passive-voice", "style.acronym-before-definition"])
+    assert _rules(off, text) == []
+    assert [r for r, _, _ in _rules(off, PAPER)] == ["style.inconsistent-variant"]
+
+
+def test_bad_settings_fall_back_to_defaults() -> None:
+    engine = _engine(style={"long_sentence_words": -3, "severity": {"passive-voice": "loud"}})
+    settings = engine.settings.for_plugin("style")
+    assert settings.long_sentence_words == StyleSettings().long_sentence_words
+    assert any("long_sentence_words" in m for m in engine.settings.messages)
+    doc = engine.parse("The samples were measured.\n", "markdown", "file:///a.md")
+    (f,) = engine.check(doc).findings
+    assert f.severity is Severity.HINT  # "loud" is not a severity: the rule's default stays
+
+
+def test_headings_and_tables_are_not_judged_as_sentences() -> None:
+    found = _rules(_engine(style={"long_sentence_words": 5}), "# A very long heading that was written in order to test\n\n| a | b |\n|---|---|\n| it was done in order to | x |\n")
+    assert found == []
+
+
+@pytest.mark.parametrize(
+    ("text", "sentences"),
+    [
+        ("We ran it, e.g. on Monday. Then we stopped.", ["We ran it, e.g. on Monday.", "Then we stopped."]),
+        ("See Fig. 3 and Smith et al. for this. It works!", ["See Fig. 3 and Smith et al. for this.", "It works!"]),
+        ("J. R. R. Tolkien wrote it. Done.", ["J. R. R. Tolkien wrote it.", "Done."]),
+        ("Is it? Yes.", ["Is it?", "Yes."]),
+    ],
+)
+def test_sentences(text: str, sentences: list[str]) -> None:
+    doc = _engine().parse(text, "markdown", "file:///s.md")
+    view = StyleText(doc.chunks[0])
+    assert [view.text[s.start : s.end] for s in view.sentences] == sentences
+
+
+def test_plugin_without_context_settings_uses_defaults() -> None:
+    doc = _engine().parse("It is a very unique result.\n", "markdown", "file:///a.md")
+    plugin = StylePlugin()
+    found = list(plugin.check_chunk(doc.chunks[0], CheckContext(settings=None)))
+    assert [f.rule for f in found] == ["style.intensified-absolute"]
+    assert plugin.status()[0]
