@@ -7,6 +7,8 @@ ends.
 
 from __future__ import annotations
 
+from typing import Any
+
 from lsp_server.documents.model import Chunk, Piece, PieceKind, chunk_key
 
 TEXT = PieceKind.TEXT
@@ -46,7 +48,8 @@ class ChunkWriter:
     def __init__(self, src: str, role: str = "paragraph") -> None:
         self.src = src
         self.role = role
-        self.pieces: list[list[object]] = []
+        # [prose_start, prose_end, src_start, src_end, kind], mutable so verbatim runs can grow
+        self.pieces: list[list[Any]] = []
         self.parts: list[str] = []
         self.length = 0
         self.blank = True  # empty, or ends with whitespace (written or pending)
@@ -67,7 +70,7 @@ class ChunkWriter:
         if pieces:
             last = pieces[-1]
             if last[4] is TEXT and last[3] == a:
-                last[1] = self.length + n  # type: ignore[assignment]
+                last[1] = self.length + n
                 last[3] = b
                 self.parts.append(s)
                 self.length += n
@@ -84,7 +87,7 @@ class ChunkWriter:
         if self.pending is not None:
             self._flush(prose[0])
         n = len(prose)
-        self.pieces.append([self.length, self.length + n, a, max(a, b), kind])
+        self.pieces.append([self.length, self.length + n, a, b if b > a else a, kind])
         self.parts.append(prose)
         self.length += n
         self.blank = prose[-1] in " \u00a0"
@@ -109,11 +112,11 @@ class ChunkWriter:
             return None
         keep = len(text.rstrip(" \n"))
         pieces = self.pieces
-        while pieces and int(pieces[-1][1]) > keep:  # type: ignore[call-overload]
+        while pieces and pieces[-1][1] > keep:
             last = pieces[-1]
-            ps, pe = int(last[0]), int(last[1])  # type: ignore[call-overload]
+            ps, pe = last[0], last[1]
             if last[4] is TEXT and ps < keep:
-                last[3] = int(last[3]) - (pe - keep)  # type: ignore[call-overload]
+                last[3] -= pe - keep
                 last[1] = keep
                 break
             if text[ps:pe].strip(" \n"):
@@ -121,8 +124,8 @@ class ChunkWriter:
                 break
             pieces.pop()
         text = text[:keep]
-        frozen = tuple([make_piece(*p) for p in pieces])  # type: ignore[arg-type]
+        frozen = tuple([make_piece(*p) for p in pieces])
         # Pieces follow the prose; a macro can read its arguments out of source order.
-        src_start = min(p.src_start for p in frozen)
-        src_end = max(p.src_end for p in frozen)
+        src_start = min([p[2] for p in pieces])
+        src_end = max([p[3] for p in pieces])
         return Chunk(text, frozen, src_start, src_end, chunk_key(self.src[src_start:src_end], self.role), self.role)
