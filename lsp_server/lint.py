@@ -222,7 +222,11 @@ def lint_target(
     if doc.declared_language is None and target.document_language:
         # A chapter speaks the language its book's preamble declares.
         doc = dataclasses.replace(doc, declared_language=target.document_language)
-    result = engine.check(doc)
+    try:
+        result = engine.check(doc)
+    except Exception as exc:  # the host isolates plugins; this guards the core itself, per file
+        report.errors.append(f"checking failed ({type(exc).__name__}: {exc})")
+        return report
     for plugin, problem in sorted(result.problems.items()):
         report.errors.append(f"plugin {plugin} failed: {problem}")
     index = LineIndex(source)

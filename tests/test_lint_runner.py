@@ -305,3 +305,19 @@ def test_worker_processes_shut_their_plugins_down(tmp_path: Path) -> None:
     run_lint(["."], EngineSpec(tmp_path, {"marker": str(marker)}), cwd=tmp_path, jobs=2, factory=_recording_engine)
     # The parent's engine and each of the two workers'.
     assert marker.read_text(encoding="utf-8").count("down") == 3
+
+
+def test_a_failure_in_the_core_costs_one_file_not_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    _write(tmp_path / "a.txt", "teh")
+    _write(tmp_path / "b.txt", "teh")
+    real_check = Engine.check
+
+    def check(self: Engine, doc: object, plugins: object = None) -> object:
+        if str(doc.uri).endswith("a.txt"):  # type: ignore[attr-defined]
+            raise RecursionError("deep markup")
+        return real_check(self, doc)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(Engine, "check", check)
+    report = _lint(tmp_path, "a.txt", "b.txt")
+    assert report.all_errors() == ["a.txt: checking failed (RecursionError: deep markup)"]
+    assert [f.path.name for f in report.files if f.findings] == ["b.txt"]
