@@ -16,6 +16,7 @@ from lsp_server.lint import (
     LintReport,
     Progress,
     build_engine,
+    default_jobs,
     lint_target,
     read_source,
     run_lint,
@@ -321,3 +322,10 @@ def test_a_failure_in_the_core_costs_one_file_not_the_run(tmp_path: Path, monkey
     report = _lint(tmp_path, "a.txt", "b.txt")
     assert report.all_errors() == ["a.txt: checking failed (RecursionError: deep markup)"]
     assert [f.path.name for f in report.files if f.findings] == ["b.txt"]
+
+
+def test_few_files_run_in_one_process_many_in_several(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("os.cpu_count", lambda: 8)
+    assert default_jobs(1) == default_jobs(15) == 1
+    assert default_jobs(16) == 2
+    assert default_jobs(500) == 4  # capped: each process loads every plugin
