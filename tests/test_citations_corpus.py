@@ -141,10 +141,11 @@ def test_messy_bib_files_parse_and_report_broken_entries(corpus_dir: Path) -> No
 
 def test_the_large_file_parses_quickly(corpus_dir: Path) -> None:
     path = corpus_dir / "bib-messy-zotero-bbt" / "test" / "fixtures" / "import" / BIG
-    t = time.perf_counter()
+    t = time.process_time()
     bib = BibCache().load(path)
-    elapsed = time.perf_counter() - t
+    cpu = time.process_time() - t
     assert len(bib.entries) == 7166
-    # The issue asks for <= 1 s on a quiet machine (see bench/bench_citations.py);
-    # a shared CI runner gets slack so that the test guards against regressions only.
-    assert elapsed < 6.0
+    # The issue asks for <= 1 s (bench/bench_citations.py measures it).  CPU time, not
+    # wall time, so that a busy shared runner does not fail the test; the slack makes
+    # it a guard against regressions (decoding every field up front costs ~20 s).
+    assert cpu < 5.0
