@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from marginalia_spelling.tokens import is_all_caps, is_mixed_case, is_shifted_capital, iter_words
+from marginalia_spelling.tokens import is_all_caps, is_mixed_case, is_shifted_capital, iter_words, opens_sentence
 
 
 def words(text: str) -> list[str]:
@@ -40,10 +40,11 @@ def test_cjk_and_emoji_are_not_split_into_latin_garbage() -> None:
 
 
 def test_offsets_and_sentence_starts() -> None:
-    text = "Teh end. Wrold (Said) here: Ok"
+    text = "Teh end. Wrold (Said) here: Ok. J. Kitzes et al. Smith"
     ws = list(iter_words(text))
-    assert [(text[w.start : w.end], w.sentence_start) for w in ws] == [
+    assert [(text[w.start : w.end], opens_sentence(text, w.start)) for w in ws] == [
         ("Teh", True), ("end", False), ("Wrold", True), ("Said", False), ("here", False), ("Ok", True),
+        ("J", True), ("Kitzes", False), ("et", False), ("al", False), ("Smith", False),
     ]
 
 

@@ -21,6 +21,7 @@ from marginalia_spelling.tokens import (
     is_mixed_case,
     is_shifted_capital,
     normalize_apostrophes,
+    opens_sentence,
 )
 
 # Prefixes written with a hyphen in technical prose ("non-linear", "pre-trained");
@@ -102,10 +103,15 @@ class Checker:
         """Would ``word`` pass on its own?"""
         return not self.misspelt_parts(word)
 
-    def check(self, words: Iterable[Word]) -> Iterator[Misspelling]:
+    def check(self, text: str, words: Iterable[Word]) -> Iterator[Misspelling]:
+        """Misspellings among ``words`` of the paragraph ``text`` (the hot loop of a book check)."""
+        verdicts = self._verdicts
         for w in words:
-            for offset, part in self.misspelt_parts(w.text):
-                maybe_name = is_capitalized(part) and not (w.sentence_start and offset == 0)
+            parts = verdicts.get(w.text)
+            if parts is None:
+                parts = self.misspelt_parts(w.text)
+            for offset, part in parts:
+                maybe_name = is_capitalized(part) and not (offset == 0 and opens_sentence(text, w.start))
                 if maybe_name and not self.settings.check_capitalized:
                     continue
                 start = w.start + offset

@@ -135,7 +135,7 @@ class SpellingPlugin(Plugin):
         tag = dictionary.source.tag
         findings = []
         checker = Checker(dictionary, settings, accepted, self._ranker(dictionary), self._verdicts(dictionary, settings, ctx))
-        for m in checker.check(words):
+        for m in checker.check(chunk.text, words):
             start, end = chunk.to_source(m.start, m.end)
             message = f"'{m.word}' is not in the {tag} dictionary" + (" (a name?)" if m.maybe_name else "")
             severity = Severity.INFO if m.maybe_name else Severity.WARNING

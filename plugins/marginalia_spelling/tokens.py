@@ -17,7 +17,9 @@ from typing import NamedTuple
 APOSTROPHES = "'’ʼ‘"
 _APOSTROPHE_TABLE = str.maketrans({c: "'" for c in APOSTROPHES[1:]})
 
-_TOKEN = re.compile(r"\S+")
+# A whitespace-separated token; group 1 is set when it is a bare word with optional quotes,
+# brackets and trailing punctuation ("(word),"), the common case that needs no classification.
+_TOKEN = re.compile(r"(?<!\S)[(\"“‘'«]?([^\W\d_]+)[)\"”’'»]?[.,;:!?…]*(?!\S)|\S+")
 # A word: word characters (letters, digits, underscore: the last two are judged below)
 # joined by single apostrophes or hyphens.
 _WORD = re.compile(r"\w+(?:[-'’ʼ]\w+)*")
@@ -26,21 +28,19 @@ _TRAILING = ")]}\"'”’»›>*_.,;:!?…"
 # URLs, e-mail addresses and handles, dotted names (foo.py, example.com, e.g, v1.2), paths, code.
 _NOT_PROSE = re.compile(r"://|^www\.|@|\w\.\w|^(?:\.{1,2}/|~/|/\w|[A-Za-z]:\\)|[`$\\{}<>=#|^~\[\]()%&+]")
 _PLURAL_SUFFIX = re.compile(r"\((?:e?s)\)$")  # word(s), match(es)
-_BARE_WORD = re.compile(r"[^\W\d_]+")
 _ABBREVIATIONS = frozenset(["al", "fig", "figs", "eq", "eqs", "dr", "mr", "mrs", "ms", "prof", "vs", "cf", "st", "no", "vol", "sec", "ch", "ref", "refs", "jr", "sr"])
 # Longer "words" are hashes, base64 or garbage, not prose.
 MAX_WORD_LENGTH = 60
 
 
 class Word(NamedTuple):
-    """``text[start:end]`` of the paragraph; ``sentence_start`` if it opens a sentence.
+    """``text[start:end]`` of the paragraph (whether it opens a sentence: :func:`opens_sentence`).
 
     A NamedTuple, not a frozen dataclass: a book makes 100k of them and tuples are built fastest."""
 
     start: int
     end: int
     text: str
-    sentence_start: bool
 
 
 def normalize_apostrophes(word: str) -> str:
@@ -57,7 +57,8 @@ def _is_path_or_code(core: str) -> bool:
     return False
 
 
-def _opens_sentence(text: str, start: int) -> bool:
+def opens_sentence(text: str, start: int) -> bool:
+    """Only asked for misspelt words: a capitalised one mid-sentence is probably a name."""
     i = start - 1
     while i >= 0 and (text[i].isspace() or text[i] in _LEADING):
         i -= 1
@@ -76,11 +77,12 @@ def _opens_sentence(text: str, start: int) -> bool:
 def iter_words(text: str) -> Iterator[Word]:
     """Prose words of ``text`` with their offsets; non-prose tokens are skipped whole."""
     for tok in _TOKEN.finditer(text):
-        raw = tok.group()
-        if _BARE_WORD.fullmatch(raw):  # most tokens: skip the classification below
-            if len(raw) <= MAX_WORD_LENGTH:
-                yield Word(tok.start(), tok.end(), raw, _opens_sentence(text, tok.start()))
+        bare = tok.group(1)
+        if bare is not None:  # most tokens: a plain word, perhaps with quotes or punctuation
+            if len(bare) <= MAX_WORD_LENGTH:
+                yield Word(tok.start(1), tok.end(1), bare)
             continue
+        raw = tok.group()
         lead = len(raw) - len(raw.lstrip(_LEADING))
         core = _PLURAL_SUFFIX.sub("", raw[lead:].rstrip(".,;:!?…")).rstrip(_TRAILING)
         if not core or _is_path_or_code(core):
@@ -91,7 +93,7 @@ def iter_words(text: str) -> Iterator[Word]:
             if len(word) > MAX_WORD_LENGTH or "_" in word or any(c.isdigit() for c in word):
                 continue  # snake_case, numbers, 10km, 2nd, 1990s, mp3
             start = base + m.start()
-            yield Word(start, start + len(word), word, _opens_sentence(text, start))
+            yield Word(start, start + len(word), word)
 
 
 def is_all_caps(word: str) -> bool:
