@@ -1,0 +1,121 @@
+"""Write (or check) the settings that package.json contributes, from the server's schema.
+
+One source of truth: schema/settings.schema.json (``marginalia schema``). Every leaf
+setting there becomes a flat ``marginalia.<dotted.key>`` property here, plus the few
+settings only the extension reads. Run after changing a setting in the server:
+
+    python vscode-extension/scripts/sync_settings.py          # rewrite package.json
+    python vscode-extension/scripts/sync_settings.py --check  # exit 1 if out of date
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+PACKAGE = HERE.parent / "package.json"
+SCHEMA = HERE.parent.parent / "schema" / "settings.schema.json"
+PREFIX = "marginalia."
+# Copied as they are from the schema to the contribution.
+KEPT = ("type", "default", "enum", "minimum", "maximum", "items", "additionalProperties", "description")
+
+# Settings that choose a program to run: only the user (machine) may set them, never a workspace.
+MACHINE_SCOPED = ("grammar.java_path", "grammar.install_path")
+# Settings a workspace could abuse (run programs, send text elsewhere, load files):
+# VS Code ignores their workspace values in an untrusted (restricted) workspace.
+RESTRICTED = (
+    "server.command",
+    *MACHINE_SCOPED,
+    "grammar.url",
+    "grammar.api_key",
+    "completion.model.path",
+    "completion.model.url",
+    "completion.model.api_key_env",
+    "rewrite.model.path",
+    "rewrite.model.url",
+    "rewrite.model.api_key_env",
+    "spelling.dictionaries",
+)
+
+EXTENSION_ONLY: dict[str, dict[str, Any]] = {
+    "marginalia.server.command": {
+        "type": "array",
+        "items": {"type": "string"},
+        "default": [],
+        "scope": "machine",
+        "markdownDescription": (
+            "The language server's command line, e.g. `[\"/path/to/venv/bin/python\", \"-m\", \"lsp_server\"]`. "
+            "Empty: the Python extension's interpreter (`python -m lsp_server`), else `marginalia serve --stdio` from PATH."
+        ),
+    },
+    "marginalia.trace.server": {
+        "type": "string",
+        "enum": ["off", "messages", "verbose"],
+        "default": "off",
+        "scope": "window",
+        "description": "Log the messages between VS Code and the server in the Marginalia output.",
+    },
+}
+
+
+def leaves(node: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[str, dict[str, Any]]]:
+    """(dotted key, schema) for every setting; an object with named properties is a group, not a setting."""
+    if node.get("type") == "object" and "properties" in node:
+        for key, child in node["properties"].items():
+            yield from leaves(child, (*path, key))
+    else:
+        yield ".".join(path), node
+
+
+def contribution(schema: dict[str, Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = {}
+    for key, node in leaves(schema):
+        prop = {k: node[k] for k in KEPT if k in node}
+        if "enum" in prop and "type" not in prop:
+            prop["type"] = "string"  # the settings editor needs a type to draw a drop-down
+        prop["scope"] = "machine" if key in MACHINE_SCOPED else "resource"
+        properties[PREFIX + key] = prop
+    properties.update(EXTENSION_ONLY)
+    return {"title": "Marginalia", "properties": dict(sorted(properties.items()))}
+
+
+def restricted() -> list[str]:
+    return [PREFIX + key for key in RESTRICTED]
+
+
+def updated_package(package: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
+    out = json.loads(json.dumps(package))
+    out.setdefault("contributes", {})["configuration"] = contribution(schema)
+    trust = out.setdefault("capabilities", {}).setdefault("untrustedWorkspaces", {})
+    trust["restrictedConfigurations"] = restricted()
+    return out
+
+
+def render(package: dict[str, Any]) -> str:
+    return json.dumps(package, indent=2, ensure_ascii=False) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true", help="exit 1 if package.json is out of date")
+    args = parser.parse_args(argv)
+    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
+    current = PACKAGE.read_text(encoding="utf-8")
+    wanted = render(updated_package(json.loads(current), schema))
+    if args.check:
+        if current != wanted:
+            print(f"{PACKAGE} is out of date with {SCHEMA}; run {Path(__file__).name}", file=sys.stderr)
+            return 1
+        print("package.json settings match the schema")
+        return 0
+    PACKAGE.write_text(wanted, encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
