@@ -7,7 +7,6 @@ import threading
 from collections import OrderedDict
 from dataclasses import dataclass
 
-from lsp_server.documents.latex_writer import make_piece
 from lsp_server.documents.model import Chunk
 
 # A paragraph break: a line break, optional spaces, another line break (the parser uses this too).
@@ -22,12 +21,7 @@ class Block:
 
 
 def shift(chunk: Chunk, delta: int) -> Chunk:
-    if delta == 0:
-        return chunk
-    pieces = tuple(
-        [make_piece(p.prose_start, p.prose_end, p.src_start + delta, p.src_end + delta, p.kind) for p in chunk.pieces]
-    )
-    return Chunk(chunk.text, pieces, chunk.src_start + delta, chunk.src_end + delta, chunk.key, chunk.role)
+    return chunk.moved(delta)
 
 
 class BlockCache:

@@ -52,25 +52,94 @@ class Piece:
         return self.kind is PieceKind.TEXT
 
 
-@dataclass(frozen=True, slots=True)
 class Chunk:
     """One paragraph (or heading, list item, caption) of prose.
 
     Chunks are the unit of caching: ``key`` hashes the chunk's *source* text, so
     two chunks with the same key yield the same findings relative to
     ``src_start`` wherever they sit in the document.
+
+    Immutable.  :meth:`moved` re-places a chunk after an edit above it without
+    rebuilding its pieces: they are shifted lazily, on first use, because a
+    keystroke in a long book moves thousands of chunks that no plugin reads.
     """
 
+    __slots__ = ("_abs", "_base", "_delta", "_starts", "key", "role", "src_end", "src_start", "text")
     text: str
-    pieces: tuple[Piece, ...]
     src_start: int
     src_end: int
     key: str
     # Where the chunk came from, for rules that care ("heading", "caption", "footnote", "item").
-    role: str = "paragraph"
+    role: str
+    _base: tuple[Piece, ...]
+    _delta: int
+    _abs: tuple[Piece, ...] | None
+    _starts: list[int] | None
+
+    def __init__(
+        self, text: str, pieces: tuple[Piece, ...], src_start: int, src_end: int, key: str, role: str = "paragraph"
+    ) -> None:
+        setattr_ = object.__setattr__
+        setattr_(self, "text", text)
+        setattr_(self, "_base", pieces)
+        setattr_(self, "_delta", 0)
+        setattr_(self, "_abs", pieces)
+        setattr_(self, "_starts", None)
+        setattr_(self, "src_start", src_start)
+        setattr_(self, "src_end", src_end)
+        setattr_(self, "key", key)
+        setattr_(self, "role", role)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"Chunk is immutable (tried to set {name})")
+
+    def moved(self, delta: int) -> Chunk:
+        """The same chunk ``delta`` code points further on in the source."""
+        if delta == 0:
+            return self
+        other: Chunk = object.__new__(Chunk)
+        for name, value in (
+            ("text", self.text),
+            ("_base", self._base),
+            ("_delta", self._delta + delta),
+            ("_abs", None),
+            ("_starts", self._starts),
+            ("src_start", self.src_start + delta),
+            ("src_end", self.src_end + delta),
+            ("key", self.key),
+            ("role", self.role),
+        ):
+            _SLOT_SETTERS[name](other, value)
+        return other
+
+    @property
+    def pieces(self) -> tuple[Piece, ...]:
+        pieces = self._abs
+        if pieces is None:
+            d = self._delta
+            pieces = tuple(Piece(p.prose_start, p.prose_end, p.src_start + d, p.src_end + d, p.kind) for p in self._base)
+            object.__setattr__(self, "_abs", pieces)
+        return pieces
+
+    def _key_tuple(self) -> tuple[object, ...]:
+        return (self.text, self.pieces, self.src_start, self.src_end, self.key, self.role)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Chunk):
+            return NotImplemented
+        return self._key_tuple() == other._key_tuple()
+
+    def __hash__(self) -> int:
+        return hash((self.key, self.src_start, self.src_end))
+
+    def __repr__(self) -> str:
+        return f"Chunk(text={self.text!r}, src_start={self.src_start}, src_end={self.src_end}, role={self.role!r})"
 
     def _piece_index(self, prose_offset: int) -> int:
-        starts = [p.prose_start for p in self.pieces]
+        starts = self._starts
+        if starts is None:
+            starts = [p.prose_start for p in self._base]  # prose offsets never move
+            object.__setattr__(self, "_starts", starts)
         i = bisect.bisect_right(starts, prose_offset) - 1
         return max(i, 0)
 
@@ -112,6 +181,10 @@ class Chunk:
 
     def placeholders(self) -> Iterator[Piece]:
         return (p for p in self.pieces if p.kind.is_placeholder)
+
+
+# Slot descriptors set fields directly: a keystroke in a long book moves thousands of chunks.
+_SLOT_SETTERS = {name: getattr(Chunk, name).__set__ for name in Chunk.__slots__}
 
 
 @dataclass(frozen=True)
