@@ -9,6 +9,7 @@ OpenAI-compatible server on 127.0.0.1, which makes their output deterministic.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import re
 import sys
 import time
@@ -137,32 +138,65 @@ async def test_rewrite_that_loses_markup_is_refused_with_a_message(
     assert "$y$" in str(info.value) or "\\cite{a}" in str(info.value)
 
 
-async def test_cancelled_completion_stops_generating_and_the_server_stays_responsive(
-    server_env: dict[str, str], workspace: Path, openai: FakeOpenAI
-) -> None:
-    """A slow remote model: the client cancels the request mid-generation."""
+async def _cancel_mid_generation(client: Client, uri: str, openai: FakeOpenAI) -> float:
+    """Start a slow completion, send $/cancelRequest once tokens flow; seconds until the stream is dropped."""
+    client.open(uri, "Some prose that goes on ")
+    await client.wait_for_publish(uri, version=1)
+    await inline_at(client, uri, 0, 24)  # the first request starts the (remote) backend
+    await asyncio.sleep(0.5)
+    params = types.InlineCompletionParams(
+        text_document=types.TextDocumentIdentifier(uri=uri),
+        position=types.Position(line=0, character=24),
+        context=types.InlineCompletionContext(trigger_kind=types.InlineCompletionTriggerKind.Automatic),
+    )
+    request = asyncio.ensure_future(
+        client.protocol.send_request_async(types.TEXT_DOCUMENT_INLINE_COMPLETION, params, msg_id="slow-1")
+    )
+    await client.wait_for(lambda: openai.sent >= 2, 30, "generation to start")
+    client.protocol.notify(types.CANCEL_REQUEST, types.CancelParams(id="slow-1"))
+    started = time.monotonic()
+    await client.wait_for(lambda: openai.closed_early.is_set(), 10, "the stream to be abandoned")
+    stopped_after = time.monotonic() - started
+    with contextlib.suppress(Exception):  # answered with RequestCancelled, or empty
+        await asyncio.wait_for(request, 10)
+    return stopped_after
+
+
+def _slow_settings(openai: FakeOpenAI) -> dict[str, Any]:
     openai.delay = 0.2
     openai.words = [f" w{i}" for i in range(200)]
-    uri = (workspace / "e.txt").as_uri()
     settings = completion_settings("example", backend="openai", url=openai.url)
     settings["completion"]["time_limit"] = 3.0
     settings["completion"]["max_new_tokens"] = 200
-    async with running_server(server_env, workspace, init_options=settings) as client:
-        client.open(uri, "Some prose that goes on ")
-        await client.wait_for_publish(uri, version=1)
-        request = asyncio.ensure_future(inline_at(client, uri, 0, 24))
-        await client.wait_for(lambda: openai.sent >= 2, 30, "generation to start")
-        request.cancel()  # pytest-lsp sends $/cancelRequest
-        started = time.monotonic()
-        await client.wait_for(lambda: openai.closed_early.is_set(), 10, "the stream to be abandoned")
-        stopped_after = time.monotonic() - started
+    return settings
+
+
+async def test_cancelled_completion_is_bounded_and_the_server_stays_responsive(
+    server_env: dict[str, str], workspace: Path, openai: FakeOpenAI
+) -> None:
+    """A slow remote model: the client cancels the request mid-generation."""
+    async with running_server(server_env, workspace, init_options=_slow_settings(openai)) as client:
+        stopped_after = await _cancel_mid_generation(client, (workspace / "e.txt").as_uri(), openai)
         # The server still answers: a new document gets its diagnostics.
         other = (workspace / "f.txt").as_uri()
         client.open(other, "A TODO here.\n")
         published = await client.wait_for_publish(other, version=1, timeout=10)
-    assert stopped_after < 3.5  # stopped by the request's own limit at the latest, not after 200 tokens
+    assert stopped_after < 3.5  # by the request's own time limit at the latest, not after 200 tokens
     assert openai.sent < 40
     assert published.diagnostics
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="the server does not yet forward $/cancelRequest to lsp_server.runtime.cancel_generation(), "
+    "so a cancelled completion runs on until its time limit",
+)
+async def test_cancel_request_stops_generation_within_a_decoding_step(
+    server_env: dict[str, str], workspace: Path, openai: FakeOpenAI
+) -> None:
+    async with running_server(server_env, workspace, init_options=_slow_settings(openai)) as client:
+        stopped_after = await _cancel_mid_generation(client, (workspace / "e.txt").as_uri(), openai)
+    assert stopped_after < 0.6
 
 
 async def test_model_absent_keeps_the_other_plugins_working(server_env: dict[str, str], workspace: Path) -> None:
