@@ -67,6 +67,11 @@ def test_capitalised_words_mid_sentence_are_probably_names() -> None:
     found = check("Wrold said it. We met Ambikasaran there.")
     assert [(w, f.severity) for w, f in found] == [("Wrold", Severity.WARNING), ("Ambikasaran", Severity.INFO)]
     assert flagged("We met Ambikasaran there.", settings=SpellingSettings(check_capitalized=False)) == []
+    # At a sentence start only a slip of a common word ("Wrold") is a warning; an unknown name is not.
+    [(_, f)] = check("Ambikasaran derived it.")
+    assert f.severity == Severity.INFO
+    [(_, f)] = check("Ornstein–Uhlenbeck process.")
+    assert f.severity == Severity.INFO
 
 
 def test_held_shift_typo_is_flagged_and_fixed() -> None:

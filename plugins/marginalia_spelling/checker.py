@@ -111,7 +111,7 @@ class Checker:
             if parts is None:
                 parts = self.misspelt_parts(w.text)
             for offset, part in parts:
-                maybe_name = is_capitalized(part) and not (offset == 0 and opens_sentence(text, w.start))
+                maybe_name = is_capitalized(part) and not (offset == 0 and opens_sentence(text, w.start) and self._slip(part))
                 if maybe_name and not self.settings.check_capitalized:
                     continue
                 start = w.start + offset
@@ -167,10 +167,14 @@ class Checker:
             return False
         low = word.lower()
         derived = self._is_plural(low) or any(
-            low.startswith(p) and len(low) - len(p) >= 5 and (self.dictionary.lookup(low[len(p) :]) or self._is_plural(low[len(p) :]))
+            low.startswith(p) and len(low) - len(p) >= 5 and self._is_word_or_plural(low[len(p) :])
             for p in DERIVING_PREFIXES
         )
         return derived and not self._ranker.is_slip(low)
+
+    def _is_word_or_plural(self, low: str) -> bool:
+        """reparameterization: "parameterization" is missing from Hunspell but a frequent word."""
+        return self.dictionary.lookup(low) or self._is_plural(low) or (self._ranker is not None and self._ranker.is_plausible(low))
 
     def _is_plural(self, low: str) -> bool:
         """English plural rules: -es after s, x, z, ch, sh; -s otherwise (not after y or a Latin plural)."""
@@ -181,6 +185,10 @@ class Checker:
         else:
             return False
         return len(stem) >= 5 and self.dictionary.lookup(stem)
+
+    def _slip(self, word: str) -> bool:
+        """At a sentence start a capital proves nothing: "Teh" is a slip of "the", "Kitzes" a name."""
+        return self._ranker is None or self._ranker.is_slip(word)
 
     def _is_frequent(self, word: str) -> bool:
         return self._ranker is not None and self._ranker.is_plausible(normalize_apostrophes(word))

@@ -62,7 +62,7 @@ def opens_sentence(text: str, start: int) -> bool:
     i = start - 1
     while i >= 0 and (text[i].isspace() or text[i] in _LEADING):
         i -= 1
-    if i < 0 or text[i] in "•–—!?:":
+    if i < 0 or text[i] in "•!?:":  # not after a dash: "Ornstein–Uhlenbeck"
         return True
     if text[i] != ".":
         return False
