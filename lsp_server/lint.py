@@ -231,6 +231,8 @@ def lint_target(
         report.errors.append(f"plugin {plugin} failed: {problem}")
     index = LineIndex(source)
     for f in result.findings:
+        if f.data and f.data.get("editor_only"):
+            continue  # e.g. unused bibliography entries: a hint while writing, noise in CI unless asked for
         replacements = _replacements(engine, doc, f, result.language, cache) if suggestions else tuple(f.replacements)
         report.findings.append(
             LintFinding(

@@ -18,8 +18,9 @@ from pathlib import Path
 
 from lsp_server.documents import SUFFIX_LANGUAGE, language_for_path
 
-# .bib, .sty and .cls hold no manuscript prose; they are checked only when named.
-WALKED_SUFFIXES = frozenset(SUFFIX_LANGUAGE) - {".bib", ".sty", ".cls"}
+# .sty and .cls hold no manuscript prose; they are checked only when named.  .bib files
+# are walked: the citation checks (duplicate keys, missing fields) belong in CI too.
+WALKED_SUFFIXES = frozenset(SUFFIX_LANGUAGE) - {".sty", ".cls"}
 PRUNED_DIRS = frozenset(
     {"node_modules", "_site", "_book", "_freeze", "build", "_build", "dist", "site-packages", "__pycache__", "venv"}
 )

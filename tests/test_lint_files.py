@@ -24,8 +24,8 @@ def test_folders_are_walked_for_known_suffixes_skipping_hidden_and_build_folders
         _touch(tmp_path / name)
     found = expand_paths(["."], tmp_path)
     assert found.errors == []
-    assert _names([t.path for t in found.targets], tmp_path) == ["a.md", "b.tex", "sub/c.qmd", "sub/d.txt"]
-    assert [t.language_id for t in found.targets] == ["markdown", "latex", "quarto", "plaintext"]
+    assert _names([t.path for t in found.targets], tmp_path) == ["a.md", "b.tex", "refs.bib", "sub/c.qmd", "sub/d.txt"]
+    assert [t.language_id for t in found.targets] == ["markdown", "latex", "bibtex", "quarto", "plaintext"]
 
 
 def test_named_files_are_checked_whatever_their_suffix_and_only_once(tmp_path: Path) -> None:

@@ -329,3 +329,24 @@ def test_few_files_run_in_one_process_many_in_several(monkeypatch: pytest.Monkey
     assert default_jobs(1) == default_jobs(15) == 1
     assert default_jobs(16) == 2
     assert default_jobs(500) == 4  # capped: each process loads every plugin
+
+
+def test_editor_only_findings_stay_out_of_lint(tmp_path: Path) -> None:
+    """Unused bibliography entries are a hint while writing, not a CI failure."""
+
+    class EditorOnly(Plugin):
+        name = "editor-only"
+
+        def check_chunk(self, chunk: Chunk, ctx: CheckContext) -> Iterable[Finding]:
+            yield Finding(chunk.src_start, chunk.src_start + 1, "x.hint", "hint", Severity.HINT, data={"editor_only": True})
+            yield Finding(chunk.src_start, chunk.src_start + 1, "x.real", "real", Severity.WARNING)
+
+    _write(tmp_path / "a.txt", "Some prose.\n")
+    def factory(spec: EngineSpec) -> Engine:
+        return build_engine(spec, LoadedPlugins({"editor-only": EditorOnly()}, {}))
+
+    report = run_lint(["a.txt"], EngineSpec(tmp_path, {}), cwd=tmp_path, jobs=1, factory=factory)
+    assert _rules(report) == ["x.real"]
+    engine = factory(EngineSpec(tmp_path, {}))
+    doc = engine.parse("Some prose.\n", "plaintext")
+    assert sorted(f.rule for f in engine.check(doc).findings) == ["x.hint", "x.real"]
