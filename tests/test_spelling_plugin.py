@@ -103,6 +103,13 @@ def test_language_variants() -> None:
     assert flagged("The colour.", language="en-AU") == []  # nearest: en-GB
 
 
+def test_suggestions_follow_the_language_variant() -> None:
+    assert PLUGIN.suggestions("color", CheckContext(settings=SpellingSettings(), language="en-GB"))[0] == "colour"
+    assert PLUGIN.suggestions("colour", CheckContext(settings=SpellingSettings(), language="en-US"))[0] == "color"
+    assert PLUGIN.suggestions("wrold", CheckContext(settings=SpellingSettings(max_suggestions=1)))[0] == "world"
+    assert len(PLUGIN.suggestions("wrold", CheckContext(settings=SpellingSettings(max_suggestions=1)))) == 1
+
+
 def test_placeholders_are_skipped_and_offsets_map_to_source() -> None:
     src = r"The $xyzzy$-th wrold and \cite{qwrty}'s caf\'e wrold"
     math, cite, accent = src.index("$"), src.index("\\cite"), src.index("\\'e")

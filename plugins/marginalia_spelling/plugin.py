@@ -8,6 +8,7 @@ when the editor asks for quick fixes (:meth:`SpellingPlugin.actions`).
 from __future__ import annotations
 
 import bisect
+import importlib.util
 import logging
 import threading
 from functools import lru_cache
@@ -178,5 +179,7 @@ class SpellingPlugin(Plugin):
                 f"no Hunspell dictionary for '{lang}' (install e.g. hunspell-{lang.split('-')[0].lower()} "
                 "or list a folder in spelling.dictionaries): nothing is flagged in that language"
             )
+        if importlib.util.find_spec("wordfreq") is None:
+            parts.append("wordfreq is not installed: suggestions keep Hunspell's order and technical words are flagged")
         parts += errors
         return not errors, "; ".join(parts)
