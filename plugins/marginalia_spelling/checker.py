@@ -26,9 +26,13 @@ from marginalia_spelling.tokens import (
 
 # Prefixes written with a hyphen in technical prose ("non-linear", "pre-trained");
 # Hunspell knows few of them as words of their own.
-HYPHEN_PREFIXES = frozenset(
-    ["non", "pre", "re", "co", "anti", "multi", "semi", "sub", "inter", "intra", "post", "pseudo", "quasi", "self", "over", "under", "un", "bi", "tri", "meta", "micro", "macro", "mid", "mini", "neo", "proto", "ultra", "hyper", "super", "cross", "counter", "de", "dis", "ex", "extra", "infra", "mis", "out", "pan", "poly", "trans", "auto", "bio", "geo", "hydro", "electro", "socio", "nano", "mono", "uni", "omni", "hetero", "homo", "iso", "para", "peri", "retro"]
-)
+HYPHEN_PREFIXES = frozenset((
+    "non", "pre", "re", "co", "anti", "multi", "semi", "sub", "inter", "intra", "post", "pseudo", "quasi", "self",
+    "over", "under", "un", "bi", "tri", "meta", "micro", "macro", "mid", "mini", "neo", "proto", "ultra", "hyper",
+    "super", "cross", "counter", "de", "dis", "ex", "extra", "infra", "mis", "out", "pan", "poly", "trans", "auto",
+    "bio", "geo", "hydro", "electro", "socio", "nano", "mono", "uni", "omni", "hetero", "homo", "iso", "para", "peri",
+    "retro",
+))
 # Productive prefixes of technical English: "reimplementation", "uncomment", "quasiperiodic" are
 # words when the rest is one (short or ambiguous ones like "de", "mis" are left out: "deside").
 DERIVING_PREFIXES = (

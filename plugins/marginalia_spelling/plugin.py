@@ -177,7 +177,7 @@ class SpellingPlugin(Plugin):
         for lang in missing:
             parts.append(
                 f"no Hunspell dictionary for '{lang}' (install e.g. hunspell-{lang.split('-')[0].lower()} "
-                "or list a folder in spelling.dictionaries): nothing is flagged in that language"
+                "or list a folder in spelling.dictionaries, then restart): nothing is flagged in that language"
             )
         if importlib.util.find_spec("wordfreq") is None:
             parts.append("wordfreq is not installed: suggestions keep Hunspell's order and technical words are flagged")
