@@ -29,28 +29,66 @@ _SEVERITY = {
 }
 
 
-def finding_data(finding: Finding, version: int) -> dict[str, Any]:
-    """What code actions and clients need to act on a diagnostic without asking again."""
+def finding_data(finding: Finding) -> dict[str, Any]:
+    """What code actions and clients need to act on a diagnostic without asking again.
+
+    No offsets or version: the range says where, and leaving them out lets an
+    unmoved finding keep its diagnostic from one version to the next.
+    """
     return {
         "rule": finding.rule,
         "plugin": finding.plugin,
-        "start": finding.start,
-        "end": finding.end,
-        "version": version,
         "replacements": list(finding.replacements),
         "data": dict(finding.data) if finding.data is not None else None,
     }
 
 
-def to_diagnostic(finding: Finding, index: LineIndex, version: int) -> types.Diagnostic:
+def _range(start: tuple[int, int], end: tuple[int, int]) -> types.Range:
+    return types.Range(
+        start=types.Position(line=start[0], character=start[1]),
+        end=types.Position(line=end[0], character=end[1]),
+    )
+
+
+def to_diagnostic(finding: Finding, index: LineIndex) -> types.Diagnostic:
+    return _diagnostic(finding, index.line_col(finding.start), index.line_col(max(finding.start, finding.end)))
+
+
+def _diagnostic(finding: Finding, start: tuple[int, int], end: tuple[int, int]) -> types.Diagnostic:
     return types.Diagnostic(
-        range=index.range_at(finding.start, finding.end),
+        range=_range(start, end),
         message=finding.message,
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
         source=SOURCE,
         code=finding.rule,
-        data=finding_data(finding, version),
+        data=finding_data(finding),
     )
+
+
+class DiagnosticCache:
+    """One document's diagnostics, reused across versions for findings that did not move.
+
+    A one-character edit in a book moves the findings of one line; rebuilding
+    every protocol object for thousands of others would cost more than the check.
+    Keys are a finding's content plus its *line/column* span, not its offsets,
+    which shift with every edit above it.
+    """
+
+    def __init__(self) -> None:
+        self._previous: dict[tuple[Any, ...], types.Diagnostic] = {}
+
+    def build(self, findings: Iterable[Finding], index: LineIndex) -> tuple[types.Diagnostic, ...]:
+        current: dict[tuple[Any, ...], types.Diagnostic] = {}
+        out = []
+        for f in findings:
+            start, end = index.line_col(f.start), index.line_col(max(f.start, f.end))
+            data = f.data if f.data is None else repr(sorted(f.data.items()))
+            key = (f.rule, f.message, f.severity, f.plugin, f.replacements, data, start, end)
+            diagnostic = current.get(key) or self._previous.get(key) or _diagnostic(f, start, end)
+            current[key] = diagnostic
+            out.append(diagnostic)
+        self._previous = current
+        return tuple(out)
 
 
 @dataclass(frozen=True)
@@ -63,9 +101,9 @@ class CheckedVersion:
     diagnostics: tuple[types.Diagnostic, ...]
 
     @classmethod
-    def build(cls, uri: str, version: int, findings: Iterable[Finding], index: LineIndex) -> CheckedVersion:
+    def build(cls, uri: str, version: int, findings: Iterable[Finding], index: LineIndex, cache: DiagnosticCache | None = None) -> CheckedVersion:
         found = tuple(findings)
-        return cls(uri, version, found, tuple(to_diagnostic(f, index, version) for f in found))
+        return cls(uri, version, found, (cache or DiagnosticCache()).build(found, index))
 
     @property
     def result_id(self) -> str:

@@ -161,6 +161,13 @@ class LineIndex:
         col_end = min(offset, self.content_end(line))
         return types.Position(line=line, character=units(self.text[start:col_end], self.encoding))
 
+    def line_col(self, offset: int) -> tuple[int, int]:
+        """:meth:`position_at` as plain integers (no protocol object): for bulk conversion."""
+        offset = min(max(offset, 0), len(self.text))
+        line = bisect_right(self.starts, offset) - 1
+        start = self.starts[line]
+        return line, units(self.text[start : min(offset, self.content_end(line))], self.encoding)
+
     def range_at(self, start: int, end: int) -> types.Range:
         return types.Range(start=self.position_at(start), end=self.position_at(max(start, end)))
 

@@ -37,7 +37,7 @@ from lsp_server.code_actions import (
     resolve_code_action,
 )
 from lsp_server.config import CONFIG_FILE, STATE_DIR, deep_merge
-from lsp_server.diagnostics import CheckedVersion, DiagnosticStore, ProblemLog
+from lsp_server.diagnostics import CheckedVersion, DiagnosticCache, DiagnosticStore, ProblemLog
 from lsp_server.engine import DEFAULT_LANGUAGE
 from lsp_server.plugin import CheckContext
 from lsp_server.session import EngineSlot, Session, Snapshot, unsuitable_reason
@@ -110,6 +110,22 @@ def settings_section(value: Any) -> dict[str, Any]:
     return {}
 
 
+# Model work runs on the runtime's generation channels (see lsp_server.runtime.worker).
+COMPLETION_CHANNEL = "completion"
+REWRITE_CHANNEL = "rewrite"
+
+
+def stop_generation(channel: str) -> None:
+    """Stop model generations on ``channel``: a cancelled request must not keep a model busy.
+
+    Only if the model runtime was ever imported: otherwise nothing can be generating,
+    and importing it here would put it on every keystroke's path.
+    """
+    runtime = sys.modules.get("lsp_server.runtime.model_runtime")
+    if runtime is not None:
+        runtime.cancel_generation(channel)
+
+
 def _uri_of(args: tuple[Any, ...]) -> str | None:
     first = args[0] if args else None
     if isinstance(first, Mapping) and isinstance(first.get("uri"), str):
@@ -130,6 +146,7 @@ class MarginaliaServer(LanguageServer):
         self._unsuitable_shown: dict[str, str] = {}
         self._failed_uris: set[str] = set()
         self.shut_down = False
+        self._diagnostic_caches: dict[str, DiagnosticCache] = {}
 
     # -- messages --------------------------------------------------------------
     def log_to_client(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
@@ -180,7 +197,9 @@ class MarginaliaServer(LanguageServer):
         if reason is not None:
             return Unsuitable(reason), {}
         result = engine.check(snap.parse(engine))
-        return CheckedVersion.build(snap.uri, snap.version, result.findings, snap.index), dict(result.problems)
+        # Checks of one document run one at a time on its engine's worker, so its cache is not shared.
+        cache = self._diagnostic_caches.setdefault(snap.uri, DiagnosticCache())
+        return CheckedVersion.build(snap.uri, snap.version, result.findings, snap.index, cache), dict(result.problems)
 
     async def check(self, snap: Snapshot) -> CheckedVersion | None:
         """Check one snapshot off the loop; report problems; None if it cannot be checked."""
@@ -373,6 +392,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
     @ls.feature(types.TEXT_DOCUMENT_DID_CHANGE)
     def did_change(ls: MarginaliaServer, params: types.DidChangeTextDocumentParams) -> None:
         ls.store.note_version(params.text_document.uri, params.text_document.version)
+        stop_generation(COMPLETION_CHANNEL)  # a continuation of the old text is of no use now
         ls.schedule(params.text_document.uri)
 
     @ls.feature(types.TEXT_DOCUMENT_DID_CLOSE)
@@ -384,6 +404,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         ls.store.forget(uri)
         ls.problems.forget(uri)
         ls._checked_once.discard(uri)
+        ls._diagnostic_caches.pop(uri, None)
         ls._unsuitable_shown.pop(uri, None)
         if not ls.client.pull_diagnostics:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
@@ -439,6 +460,9 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         try:
             async with ls.work_progress("Marginalia", action.title):
                 return await slot.run(resolve_code_action, slot.engine, snap, action, ls.client.document_changes)
+        except asyncio.CancelledError:
+            stop_generation(REWRITE_CHANNEL)
+            raise
         except StaleAction as exc:
             raise JsonRpcContentModified(str(exc)) from exc
         except ValueError as exc:
@@ -492,7 +516,11 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         if snap is None:
             return types.CompletionList(is_incomplete=False, items=[])
         slot = ls.session.slot_for(snap)
-        items = await slot.run(assist.completion_items, slot.engine, snap, snap.index.offset_of(params.position))
+        try:
+            items = await slot.run(assist.completion_items, slot.engine, snap, snap.index.offset_of(params.position))
+        except asyncio.CancelledError:
+            stop_generation(COMPLETION_CHANNEL)
+            raise
         if not ls.store.is_current(snap.uri, snap.version):
             return types.CompletionList(is_incomplete=True, items=[])  # stale: let the client ask again
         return types.CompletionList(is_incomplete=False, items=items)
@@ -503,8 +531,12 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         if snap is None:
             return None
         slot = ls.session.slot_for(snap)
-        async with ls.work_progress("Marginalia", "suggesting a continuation"):
-            items = await slot.run(assist.inline_items, slot.engine, snap, snap.index.offset_of(params.position))
+        try:
+            async with ls.work_progress("Marginalia", "suggesting a continuation"):
+                items = await slot.run(assist.inline_items, slot.engine, snap, snap.index.offset_of(params.position))
+        except asyncio.CancelledError:
+            stop_generation(COMPLETION_CHANNEL)
+            raise
         if not ls.store.is_current(snap.uri, snap.version):
             return None
         return types.InlineCompletionList(items=items)

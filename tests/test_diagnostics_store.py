@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lsprotocol import types
 
-from lsp_server.diagnostics import SOURCE, CheckedVersion, DiagnosticStore, ProblemLog, to_diagnostic
+from lsp_server.diagnostics import SOURCE, CheckedVersion, DiagnosticCache, DiagnosticStore, ProblemLog, to_diagnostic
 from lsp_server.plugin import Finding, Severity
 from lsp_server.positions import UTF16, LineIndex
 
@@ -18,18 +18,23 @@ def result(version: int, *findings: Finding, uri: str = "file:///a.txt") -> Chec
 
 
 def test_diagnostic_fields() -> None:
-    d = to_diagnostic(F, INDEX, 7)
+    d = to_diagnostic(F, INDEX)
     assert d.range == types.Range(start=types.Position(line=0, character=7), end=types.Position(line=0, character=10))
     assert (d.source, d.code, d.severity, d.message) == (SOURCE, "example.marker", types.DiagnosticSeverity.Error, "'two' left")
-    assert d.data == {
-        "rule": "example.marker",
-        "plugin": "example",
-        "start": 6,
-        "end": 9,
-        "version": 7,
-        "replacements": ["2"],
-        "data": {"word": "two"},
-    }
+    assert d.data == {"rule": "example.marker", "plugin": "example", "replacements": ["2"], "data": {"word": "two"}}
+
+
+def test_cache_reuses_unmoved_diagnostics_and_rebuilds_moved_ones() -> None:
+    cache = DiagnosticCache()
+    text = "aa bb\ncc two\n"
+    first = cache.build([Finding(0, 2, "r.x", "m"), Finding(9, 12, "r.x", "m")], LineIndex.build(text))
+    # Insert a character on line 0: the first finding moves, the second only changes offsets.
+    edited = "Xaa bb\ncc two\n"
+    second = cache.build([Finding(1, 3, "r.x", "m"), Finding(10, 13, "r.x", "m")], LineIndex.build(edited))
+    assert second[1] is first[1]
+    assert second[0] is not first[0]
+    assert second[0].range.start.character == 1
+    assert second[1].range == types.Range(start=types.Position(line=1, character=3), end=types.Position(line=1, character=6))
 
 
 def test_accepts_only_the_newest_version() -> None:
