@@ -117,8 +117,9 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     lint.add_argument("paths", nargs="+", metavar="PATH", help="files, folders (searched recursively) or globs")
-    lint.add_argument("--format", choices=("text", "json", "sarif", "github"), default="text",
-                      help="report format (default: text; github prints workflow annotations)")
+    lint.add_argument("--format", choices=("text", "json", "sarif", "github", "html"), default="text",
+                      help="report format (default: text; github prints workflow annotations; "
+                      "html is one self-contained page, best with --output)")
     lint.add_argument("--output", "-o", metavar="FILE", help="write the report here instead of stdout")
     lint.add_argument(
         "--fail-level", choices=("info", "warning", "error"), default="warning",

@@ -1,4 +1,4 @@
-"""Report formats for ``marginalia lint``: text (for people), json, sarif and github (for machines)."""
+"""Report formats for ``marginalia lint``: text and html (for people), json, sarif and github (for machines)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from lsp_server.lint import LintReport
 
-FORMATS = ("text", "json", "sarif", "github")
+FORMATS = ("text", "json", "sarif", "github", "html")
 
 
 def display_path(path: Path, cwd: Path) -> str:
@@ -24,13 +24,14 @@ def display_path(path: Path, cwd: Path) -> str:
 
 def render(report: LintReport, fmt: str, cwd: Path, color: bool = False) -> str:
     """The whole report as one string in format ``fmt``."""
-    from lsp_server.output import github, json_report, sarif, text
+    from lsp_server.output import github, html, json_report, sarif, text
 
     renderers: dict[str, Callable[[], str]] = {
         "text": lambda: text.render(report, cwd, color),
         "json": lambda: json_report.render(report, cwd),
         "sarif": lambda: sarif.render(report, cwd),
         "github": lambda: github.render(report, cwd),
+        "html": lambda: html.render(report, cwd),
     }
     if fmt not in renderers:
         raise ValueError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}")
