@@ -61,7 +61,7 @@ def test_style_findings_never_cover_markup(engine: Engine, corpus_dir: Path, rel
 
 
 def test_french_thesis_chapters_get_no_findings(engine: Engine, corpus_dir: Path) -> None:
-    found = []
+    found: list[str] = []
     for rel in ("fr-thesis-qeole/src/Main/Intro/intro.tex", "fr-thesis-qeole/src/Main/SelecAleatoire/methode.tex"):
         _, findings = _check(engine, corpus_dir, rel)
         found.extend(f.rule for f in findings)

@@ -60,7 +60,8 @@ def test_document_rule_examples(rule: DocumentRule) -> None:
 
 
 def test_rule_ids_are_unique_and_prefixed() -> None:
-    ids = [rule_id(r) for r in (*CHUNK_RULES, *DOCUMENT_RULES)]
+    rules: list[Rule | DocumentRule] = [*CHUNK_RULES, *DOCUMENT_RULES]
+    ids = [rule_id(r) for r in rules]
     assert len(ids) == len(set(ids))
     assert all(i.startswith("style.") for i in ids)
     ex = parse_example("We did it [[in order to]] test it.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from lsp_server.documents.model import Chunk
@@ -39,12 +40,11 @@ def _sentence_start(s: str, offset: int) -> bool:
     return not before or before[-1] in ".!?:"
 
 
-def read_facts(chunk: Chunk) -> ChunkFacts:
-    text = StyleText(chunk)
+def read_facts(text: StyleText) -> ChunkFacts:
     if not text.looks_english:
         return ChunkFacts(False, (), ())
     uses = []
-    for m in variants.PATTERN.finditer(text.text):
+    for m in variants.INDEX.finditer(text):
         form = variants.lookup(m.group())
         if m.group()[0].isupper() and not _sentence_start(text.text, m.start()):
             continue  # a name or a title ("Center for Open Science", "... of Stone Artifacts"): not the writer's choice
@@ -55,7 +55,7 @@ def read_facts(chunk: Chunk) -> ChunkFacts:
 
 
 class FactsCache:
-    """chunk key -> facts, least recently used dropped first; safe across the host's threads."""
+    """chunk key -> facts, the oldest read dropped first when full; safe across the host's threads."""
 
     def __init__(self, size: int = FACTS_CACHE_SIZE) -> None:
         self._data: OrderedDict[str, ChunkFacts] = OrderedDict()
@@ -63,13 +63,27 @@ class FactsCache:
         self._lock = threading.Lock()
         self.misses = 0
 
+    def facts_for(self, chunks: Sequence[Chunk]) -> list[ChunkFacts]:
+        """Facts of every chunk, in order; only chunks not seen before are read."""
+        with self._lock:
+            data = self._data
+            found = [data.get(c.key) for c in chunks]
+        missing = [i for i, f in enumerate(found) if f is None]
+        for i in missing:
+            found[i] = self.facts(chunks[i])
+        return [f for f in found if f is not None]
+
     def facts(self, chunk: Chunk) -> ChunkFacts:
         with self._lock:
             hit = self._data.get(chunk.key)
             if hit is not None:
                 self._data.move_to_end(chunk.key)
                 return hit
-        facts = read_facts(chunk)
+        return self.remember(chunk, StyleText(chunk))
+
+    def remember(self, chunk: Chunk, text: StyleText) -> ChunkFacts:
+        """Read and keep the facts of ``chunk`` from a view the caller already built."""
+        facts = read_facts(text)
         with self._lock:
             self.misses += 1
             self._data[chunk.key] = facts

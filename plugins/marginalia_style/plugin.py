@@ -52,10 +52,12 @@ def _finding(chunk: Chunk, rule: Rule | DocumentRule, m: Match, settings: StyleS
     )
 
 
-def check_chunk_rules(chunk: Chunk, settings: StyleSettings | None = None, rules: Iterable[Rule] = CHUNK_RULES) -> Iterator[Finding]:
+def check_chunk_rules(
+    chunk: Chunk, settings: StyleSettings | None = None, rules: Iterable[Rule] = CHUNK_RULES, text: StyleText | None = None
+) -> Iterator[Finding]:
     """Findings of the per-paragraph ``rules`` on one chunk, in source offsets (English chunks only)."""
     settings = settings or StyleSettings()
-    text = StyleText(chunk)
+    text = text or StyleText(chunk)
     if not text.looks_english:
         return
     for rule in rules:
@@ -84,7 +86,10 @@ class StylePlugin(Plugin):
         settings = self._settings(ctx)
         if not applies_to(ctx.language, settings):
             return ()
-        return list(check_chunk_rules(chunk, settings))
+        text = StyleText(chunk)
+        found = list(check_chunk_rules(chunk, settings, text=text))
+        self.facts.remember(chunk, text)  # check_document will need them: the tokens are read once
+        return found
 
     def check_document(self, doc: ProseDocument, ctx: CheckContext) -> Iterable[Finding]:
         settings = self._settings(ctx)
@@ -94,7 +99,7 @@ class StylePlugin(Plugin):
         rules = [r for r in DOCUMENT_RULES if not ({PLUGIN_NAME, rule_id(r)} & disabled)]
         if not rules:
             return ()
-        facts = [(c, f) for c in doc.chunks if (f := self.facts.facts(c)).english]
+        facts = [(c, f) for c, f in zip(doc.chunks, self.facts.facts_for(doc.chunks), strict=True) if f.english and (f.variants or f.acronyms)]
         out: list[Finding] = []
         for rule in rules:
             out.extend(_finding(chunk, rule, m, settings) for chunk, m in rule.report(facts, settings))

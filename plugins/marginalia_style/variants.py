@@ -7,8 +7,9 @@ converts to the other system slot by slot ("modelled" -> "modeled").
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
+
+from marginalia_style.prose import PhraseIndex
 
 # family -> {system: forms}; forms in the same slot order in every system.
 _EXPLICIT: dict[str, dict[str, tuple[str, ...]]] = {
@@ -78,10 +79,7 @@ for _family, _systems in FAMILIES.items():
         for _slot, _form in enumerate(_forms):
             FORMS.setdefault(_form, Form(_family, _system, _slot))
 
-PATTERN = re.compile(
-    r"(?<![\w'’-])(?:" + "|".join(r"\s+".join(map(re.escape, f.split())) for f in sorted(FORMS, key=len, reverse=True)) + r")(?![\w'’-])",
-    re.IGNORECASE,
-)
+INDEX = PhraseIndex(FORMS)
 
 
 def lookup(found: str) -> Form | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -14,7 +14,7 @@ from marginalia_grammar_rules.rules.base import Match, examples_beside, keep_cas
 from lsp_server.documents.model import Chunk
 from lsp_server.plugin import Severity
 from marginalia_style.facts import DocumentFacts
-from marginalia_style.prose import StyleText
+from marginalia_style.prose import PhraseIndex, StyleText, normalise
 from marginalia_style.settings import StyleSettings
 
 CheckFn = Callable[[StyleText, StyleSettings], Iterator[Match]]
@@ -62,18 +62,6 @@ class DocumentRule:
 FRAGMENT_ROLES = frozenset({"table", "heading", "code"})
 
 
-def phrase_pattern(phrases: Iterable[str]) -> re.Pattern[str]:
-    """One case-insensitive pattern for whole phrases; words may be split by any white space
-    (a line break in the source), longest phrases first so "a large number of" beats "a number of"."""
-    alternatives = sorted({p.lower() for p in phrases}, key=len, reverse=True)
-    body = "|".join(r"\s+".join(re.escape(w) for w in p.split()) for p in alternatives)
-    return re.compile(rf"(?<![\w'’-])(?:{body})(?![\w'’-])", re.IGNORECASE)
-
-
-def normalise(phrase: str) -> str:
-    return " ".join(phrase.lower().split())
-
-
 _OPEN_QUOTES = ("\"", "“", "‘", "'", "`", "«")
 _CLOSE_QUOTES = ("\"", "”", "’", "'", "»")
 
@@ -83,10 +71,10 @@ def quoted(text: str, start: int, end: int) -> bool:
     return text[max(0, start - 1) : start].endswith(_OPEN_QUOTES) and text[end : end + 1].startswith(_CLOSE_QUOTES)
 
 
-def phrase_matches(text: StyleText, pattern: re.Pattern[str]) -> Iterator[re.Match[str]]:
-    """Matches of ``pattern`` made of typed words only (no placeholder inside), not in quotes."""
-    for m in pattern.finditer(text.text):
-        if text.placeholder_at(m.start()) is None and text.placeholder_at(m.end() - 1) is None and not quoted(text.text, m.start(), m.end()):
+def phrase_matches(text: StyleText, index: PhraseIndex) -> Iterator[re.Match[str]]:
+    """Matches of ``index`` made of typed words only (no placeholder inside), not in quotes."""
+    for m in index.finditer(text):
+        if text.placeholder_at(m.end() - 1) is None and not quoted(text.text, m.start(), m.end()):
             yield m
 
 
@@ -101,4 +89,4 @@ def lookup(table: Mapping[str, str], found: str) -> str:
     return table[normalise(found)]
 
 
-__all__ = ["FRAGMENT_ROLES", "CheckFn", "DocumentRule", "Located", "Match", "Rule", "examples_beside", "lookup", "normalise", "phrase_matches", "phrase_pattern", "replacement_for"]
+__all__ = ["FRAGMENT_ROLES", "CheckFn", "DocumentRule", "Located", "Match", "PhraseIndex", "Rule", "examples_beside", "lookup", "normalise", "phrase_matches", "replacement_for"]

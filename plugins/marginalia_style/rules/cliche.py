@@ -8,11 +8,11 @@ from marginalia_style.prose import StyleText
 from marginalia_style.rules.base import (
     FRAGMENT_ROLES,
     Match,
+    PhraseIndex,
     Rule,
     examples_beside,
     normalise,
     phrase_matches,
-    phrase_pattern,
 )
 from marginalia_style.settings import StyleSettings
 
@@ -22,7 +22,7 @@ CLICHES = frozenset(
 )
 # Left out on purpose: "state of the art", "cutting edge", "at first glance", "the big picture" are
 # ordinary terms in science writing, not clichés there.
-_PATTERN = phrase_pattern(CLICHES)
+_PATTERN = PhraseIndex(CLICHES)
 
 
 def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:

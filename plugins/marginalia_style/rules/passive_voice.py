@@ -37,10 +37,11 @@ def is_participle(word: str) -> bool:
 
 
 def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
-    tokens = text.tokens
-    for i, tok in enumerate(tokens):
-        if not tok.is_word or tok.lower not in BE:
+    tokens, lowers = text.tokens, text.lowers
+    for i, low in enumerate(lowers):
+        if low not in BE or not tokens[i].is_word:
             continue
+        tok = tokens[i]
         j = i + 1
         while j < len(tokens) and j <= i + 2 and tokens[j].is_word and (tokens[j].lower in _ADVERBS or tokens[j].lower.endswith("ly")):
             j += 1

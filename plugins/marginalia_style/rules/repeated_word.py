@@ -7,6 +7,7 @@ nouns), never function words, placeholders, names or acronyms.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 
 from marginalia_grammar_rules.text import Token
@@ -28,6 +29,7 @@ _SKIP = frozenset({"only", "family", "apply", "supply", "reply", "rely", "fly", 
 _QUOTES = frozenset("\"“‘'`«")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def stem(word: str) -> str:
     """A crude stem, enough to see "shows" and "showed" as one word."""
     w = word.lower()

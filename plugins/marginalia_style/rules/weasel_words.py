@@ -16,11 +16,11 @@ from marginalia_style.prose import StyleText
 from marginalia_style.rules.base import (
     FRAGMENT_ROLES,
     Match,
+    PhraseIndex,
     Rule,
     examples_beside,
     normalise,
     phrase_matches,
-    phrase_pattern,
 )
 from marginalia_style.rules.intensified_absolute import ABSOLUTES
 from marginalia_style.rules.passive_voice import BE, is_participle
@@ -48,7 +48,7 @@ HEDGES = {
     "of course": "“of course” presumes the reader agrees; drop it or show why.",
     "somehow": "“somehow” is vague; say how.",
 }
-_PATTERN = phrase_pattern(HEDGES)
+_PATTERN = PhraseIndex(HEDGES)
 # Words after which a degree adverb is a manner adverb or an idiom: "treated fairly well" is rare,
 # "the very first" is emphasis of identity, "rather than" is a comparison.
 _IDIOM_BEFORE = frozenset({"the", "this", "that", "these", "those", "its", "their", "his", "her", "our"})

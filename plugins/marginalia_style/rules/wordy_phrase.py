@@ -12,11 +12,11 @@ from marginalia_style.prose import StyleText
 from marginalia_style.rules.base import (
     FRAGMENT_ROLES,
     Match,
+    PhraseIndex,
     Rule,
     examples_beside,
     lookup,
     phrase_matches,
-    phrase_pattern,
     replacement_for,
 )
 from marginalia_style.settings import StyleSettings
@@ -90,7 +90,7 @@ REPLACEMENTS = {
     "it is worth noting that": "",
     "it is interesting to note that": "",
 }
-_PATTERN = phrase_pattern(REPLACEMENTS)
+_PATTERN = PhraseIndex(REPLACEMENTS)
 
 
 def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
