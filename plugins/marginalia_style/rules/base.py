@@ -71,6 +71,19 @@ def quoted(text: str, start: int, end: int) -> bool:
     return text[max(0, start - 1) : start].endswith(_OPEN_QUOTES) and text[end : end + 1].startswith(_CLOSE_QUOTES)
 
 
+def in_quotes(text: str, offset: int, reach: int = 120) -> bool:
+    """Is ``offset`` inside a quotation that opened in the last ``reach`` characters
+    (“...”, ``...'', "...")?  Quoted words are mentioned, not used."""
+    before = text[max(0, offset - reach) : offset]
+    curly = before.rfind("“")
+    if curly >= 0 and "”" not in before[curly:]:
+        return True
+    tex = before.rfind("``")
+    if tex >= 0 and "''" not in before[tex:]:
+        return True
+    return before.count('"') % 2 == 1
+
+
 def phrase_matches(text: StyleText, index: PhraseIndex) -> Iterator[re.Match[str]]:
     """Matches of ``index`` made of typed words only (no placeholder inside), not in quotes."""
     for m in index.finditer(text):
@@ -89,4 +102,4 @@ def lookup(table: Mapping[str, str], found: str) -> str:
     return table[normalise(found)]
 
 
-__all__ = ["FRAGMENT_ROLES", "CheckFn", "DocumentRule", "Located", "Match", "PhraseIndex", "Rule", "examples_beside", "lookup", "normalise", "phrase_matches", "replacement_for"]
+__all__ = ["FRAGMENT_ROLES", "CheckFn", "DocumentRule", "Located", "Match", "PhraseIndex", "Rule", "examples_beside", "in_quotes", "lookup", "normalise", "phrase_matches", "replacement_for"]

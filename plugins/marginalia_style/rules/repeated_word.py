@@ -13,12 +13,12 @@ from collections.abc import Iterator
 from marginalia_grammar_rules.text import Token
 
 from marginalia_style.prose import StyleText
-from marginalia_style.rules.base import FRAGMENT_ROLES, Match, Rule, examples_beside
+from marginalia_style.rules.base import FRAGMENT_ROLES, Match, Rule, examples_beside, in_quotes
 from marginalia_style.settings import StyleSettings
 
 # All-purpose words whose echo a reader notices, by stem (see ``stem``).
 GENERAL = frozenset(
-    ["important", "significant", "signific", "different", "various", "several", "particular", "especial", "interesting", "large", "small", "good", "great", "new", "main", "major", "key", "simple", "complex", "high", "low", "easy", "difficult", "possible", "necessary", "useful", "relevant", "common", "typical", "specific", "certain", "clear", "obvious", "strong", "weak", "effective", "efficient", "provid", "allow", "make", "consider", "obtain", "present", "propos", "perform", "requir", "describ", "discuss", "demonstrat", "indicat", "suggest", "note", "includ", "involv", "improv", "increas", "reduc", "achiev", "enabl", "ensur", "help", "focus", "address", "approach", "way", "aspect", "issue", "problem", "thing", "fact", "kind", "however", "therefore", "moreover", "furthermore", "additionally", "also", "thus", "hence", "finally", "indeed", "actually"]
+    ["important", "significant", "signific", "different", "various", "several", "particular", "especial", "interesting", "large", "small", "good", "great", "new", "main", "major", "simple", "complex", "high", "low", "easy", "difficult", "possible", "necessary", "useful", "relevant", "common", "typical", "specific", "certain", "clear", "obvious", "strong", "weak", "effective", "efficient", "provid", "allow", "make", "consider", "obtain", "present", "propos", "perform", "requir", "describ", "discuss", "demonstrat", "indicat", "suggest", "note", "includ", "involv", "improv", "increas", "reduc", "achiev", "enabl", "ensur", "help", "focus", "address", "approach", "way", "aspect", "issue", "problem", "thing", "fact", "kind", "however", "therefore", "moreover", "furthermore", "additionally", "also", "thus", "hence", "finally", "indeed", "actually"]
 )
 # Adverbs and adjectives by their ending ("-ive", "-able" are left out: "positive", "variable" are terms).
 _ADJ_ADV_SUFFIXES = ("ly", "ous", "ful")
@@ -26,7 +26,13 @@ _ADJ_ADV_SUFFIXES = ("ly", "ous", "ful")
 _SKIP = frozenset({"only", "family", "apply", "supply", "reply", "rely", "fly", "early", "likely", "daily", "july", "italy", "assembly", "anomaly", "poly", "ally", "holly", "jelly", "belly", "bully", "rally", "tally"})
 
 
-_QUOTES = frozenset("\"“‘'`«")
+
+
+def _same_next(text: StyleText, a: Token, b: Token) -> bool:
+    """Do both uses go on with the same word (a deliberate parallel)?"""
+    i, j = text.token_index_at(a.start), text.token_index_at(b.start)
+    lowers = text.lowers
+    return i is not None and j is not None and j + 1 < len(lowers) and lowers[i + 1] == lowers[j + 1]
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -64,12 +70,14 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
         for i in range(sentence.first, sentence.last):
             tok = tokens[i]
             key = _candidate(tok, i == sentence.first)
-            if key is None or text.text[tok.start - 1 : tok.start] in _QUOTES:
-                continue  # a quoted word is mentioned, not used
+            if key is None or in_quotes(text.text, tok.start):
+                continue  # a quoted word or phrase is mentioned, not used
             before = last.get(key)
             last[key] = (k, tok)
             if before is None or k - before[0] >= window:
                 continue
+            if _same_next(text, before[1], tok):
+                continue  # "large numbers of researchers ..., and large numbers of people": parallel on purpose
             where = "earlier in this sentence" if before[0] == k else "in the sentence before"
             yield Match(tok.start, tok.end, f"“{tok.text}” repeats “{before[1].text}” {where}; consider rephrasing or a synonym.")
             last.pop(key)  # one report per pair, not a chain
