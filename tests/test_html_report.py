@@ -107,6 +107,11 @@ def dom(rendered: tuple[LintReport, Path], tmp_path_factory: pytest.TempPathFact
     return chromium_dom(rendered[1], "", tmp_path_factory.mktemp("chromium"))
 
 
+@pytest.fixture(scope="module")
+def section_dom(rendered: tuple[LintReport, Path], tmp_path_factory: pytest.TempPathFactory) -> Dom:
+    return chromium_dom(rendered[1], "#group=section", tmp_path_factory.mktemp("chromium"))
+
+
 def _counts(elements: list[Element]) -> int:
     return sum(int(e.attrs["data-count"]) for e in elements)
 
@@ -122,8 +127,19 @@ def test_every_finding_is_on_the_page_in_context(rendered: tuple[LintReport, Pat
             assert x.text in marks, x
 
 
-def test_section_chart_counts_findings_under_each_heading(rendered: tuple[LintReport, Path], dom: Dom) -> None:
+def test_chart_counts_findings_per_file_by_default(rendered: tuple[LintReport, Path], dom: Dom) -> None:
     report, _ = rendered
+    assert dom.find("svg", id="section-chart")[0].attrs["data-group"] == "file"
+    bars = [e for e in dom.with_class("rect", "bar") if "data-file" in e.attrs]
+    assert {int(e.attrs["data-file"]): int(e.attrs["data-count"]) for e in bars} == {
+        i: len(f.findings) for i, f in enumerate(report.files)
+    }
+
+
+def test_section_chart_counts_findings_under_each_heading(rendered: tuple[LintReport, Path], section_dom: Dom) -> None:
+    report, _ = rendered
+    dom = section_dom
+    assert dom.find("svg", id="section-chart")[0].attrs["data-group"] == "section"
     bars = [e for e in dom.with_class("rect", "bar") if "data-section" in e.attrs]
     assert _counts(bars) == sum(len(f.findings) for f in report.files)
     # Expected counts from the LaTeX source itself: a finding belongs to the last \section above it.
@@ -136,6 +152,7 @@ def test_section_chart_counts_findings_under_each_heading(rendered: tuple[LintRe
     drawn = {int(e.attrs["data-section"]): int(e.attrs["data-count"]) for e in bars if e.attrs["data-file"] == str(tex_index)}
     assert {s: n for s, n in drawn.items() if n} == dict(expected)
     labels = {e.text for e in dom.find("text")}
+    assert "paper.tex \u203a Introduction" in labels
     assert any(label.endswith("Introduction") for label in labels) and any(label.endswith("Method") for label in labels)
 
 
@@ -149,7 +166,10 @@ def test_sentence_histogram_is_drawn_from_data(dom: Dom) -> None:
     assert dom.find("span", id="sentence-total")[0].text == str(total)
 
 
-@pytest.mark.parametrize(("fragment", "plugin", "severity"), [("#plugin=spelling", "spelling", None), ("#severity=error", None, "error")])
+@pytest.mark.parametrize(
+    ("fragment", "plugin", "severity"),
+    [("#plugin=spelling&group=section", "spelling", None), ("#severity=error", None, "error")],
+)
 def test_filters_from_the_url(
     rendered: tuple[LintReport, Path], tmp_path: Path, fragment: str, plugin: str | None, severity: str | None
 ) -> None:
@@ -163,11 +183,12 @@ def test_filters_from_the_url(
     visible = [e for e in filtered.with_class("li", "finding") if "hidden" not in e.attrs]
     assert len(visible) == len(wanted)
     assert filtered.find("p", id="shown")[0].attrs["data-shown"] == str(len(wanted))
-    bars = [e for e in filtered.with_class("rect", "bar") if "data-section" in e.attrs]
-    assert _counts(bars) == len(wanted), "the section chart follows the filters"
+    bars = [e for e in filtered.with_class("rect", "bar") if "data-file" in e.attrs]
+    assert _counts(bars) == len(wanted), "the chart follows the filters"
 
 
-def test_document_text_cannot_inject_markup(dom: Dom) -> None:
+def test_document_text_cannot_inject_markup(section_dom: Dom) -> None:
+    dom = section_dom
     assert "data-pwned" not in dom.find("body")[0].attrs
     assert dom.find("img") == []
     assert any("</script>" in e.text for e in dom.find("text")), "the hostile heading is shown as text"
