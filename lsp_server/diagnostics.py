@@ -54,8 +54,37 @@ def to_diagnostic(finding: Finding, index: LineIndex) -> types.Diagnostic:
     return _diagnostic(finding, index.line_col(finding.start), index.line_col(max(finding.start, finding.end)))
 
 
+class PreparedDiagnostic(types.Diagnostic):
+    """A diagnostic that keeps its JSON form once serialised.
+
+    Unmoved findings reuse their diagnostic from the previous version (see
+    :class:`DiagnosticCache`); with :func:`install_diagnostic_hook` they are not
+    serialised again either, which on a book costs more than the check itself.
+    Never mutate one after it was sent.
+    """
+
+    __slots__ = ("wire",)
+    wire: Any
+
+
+def install_diagnostic_hook(converter: Any) -> Any:
+    """Make ``converter`` reuse a :class:`PreparedDiagnostic`'s JSON form."""
+    base = converter.get_unstructure_hook(types.Diagnostic)
+
+    def unstructure(diagnostic: types.Diagnostic) -> Any:
+        if not isinstance(diagnostic, PreparedDiagnostic):
+            return base(diagnostic)
+        wire = getattr(diagnostic, "wire", None)
+        if wire is None:
+            wire = diagnostic.wire = base(diagnostic)
+        return wire
+
+    converter.register_unstructure_hook(types.Diagnostic, unstructure)
+    return converter
+
+
 def _diagnostic(finding: Finding, start: tuple[int, int], end: tuple[int, int]) -> types.Diagnostic:
-    return types.Diagnostic(
+    return PreparedDiagnostic(
         range=_range(start, end),
         message=finding.message,
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),

@@ -20,7 +20,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import accumulate, pairwise
 
 from lsprotocol import types
 
@@ -104,7 +104,11 @@ class LineIndex:
 
     @classmethod
     def build(cls, text: str, encoding: str = UTF16) -> LineIndex:
-        return cls(text, (0, *(m.end() for m in _EOL.finditer(text))), normalize_encoding(encoding))
+        if "\r" in text:
+            starts: tuple[int, ...] = (0, *(m.end() for m in _EOL.finditer(text)))
+        else:  # the common case, about three times faster than the regex on a book
+            starts = tuple(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))[:-1]
+        return cls(text, starts, normalize_encoding(encoding))
 
     @property
     def line_count(self) -> int:

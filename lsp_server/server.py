@@ -25,6 +25,7 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
+from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from lsp_server import assist, workspace_state
@@ -37,7 +38,7 @@ from lsp_server.code_actions import (
     resolve_code_action,
 )
 from lsp_server.config import CONFIG_FILE, STATE_DIR, deep_merge
-from lsp_server.diagnostics import CheckedVersion, DiagnosticCache, DiagnosticStore, ProblemLog
+from lsp_server.diagnostics import CheckedVersion, DiagnosticCache, DiagnosticStore, ProblemLog, install_diagnostic_hook
 from lsp_server.engine import DEFAULT_LANGUAGE
 from lsp_server.plugin import CheckContext
 from lsp_server.session import EngineSlot, Session, Snapshot, unsuitable_reason
@@ -135,7 +136,13 @@ def _uri_of(args: tuple[Any, ...]) -> str | None:
 
 class MarginaliaServer(LanguageServer):
     def __init__(self) -> None:
-        super().__init__(NAME, _version(), text_document_sync_kind=types.TextDocumentSyncKind.Incremental, protocol_cls=MarginaliaProtocol)
+        super().__init__(
+            NAME,
+            _version(),
+            text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
+            protocol_cls=MarginaliaProtocol,
+            converter_factory=lambda: install_diagnostic_hook(default_converter()),
+        )
         self.session = Session()
         self.store = DiagnosticStore()
         self.problems = ProblemLog()
@@ -240,9 +247,7 @@ class MarginaliaServer(LanguageServer):
         if old is not None:
             old.cancel()
         if delay is None:
-            snap = self.snapshot(uri)
-            slot = self.session.slot_for(snap) if snap else None
-            delay = slot.engine.core.diagnostics.debounce_ms / 1000 if slot else 0.0
+            delay = self.slot_for_uri(uri).engine.core.diagnostics.debounce_ms / 1000
         task = asyncio.ensure_future(self._check_and_publish(uri, delay))
         self._pending[uri] = task
         task.add_done_callback(lambda t: self._pending.pop(uri, None) if self._pending.get(uri) is t else None)

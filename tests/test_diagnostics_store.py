@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from lsprotocol import types
+from pygls.protocol import default_converter
 
-from lsp_server.diagnostics import SOURCE, CheckedVersion, DiagnosticCache, DiagnosticStore, ProblemLog, to_diagnostic
+from lsp_server.diagnostics import (
+    SOURCE,
+    CheckedVersion,
+    DiagnosticCache,
+    DiagnosticStore,
+    ProblemLog,
+    install_diagnostic_hook,
+    to_diagnostic,
+)
 from lsp_server.plugin import Finding, Severity
 from lsp_server.positions import UTF16, LineIndex
 
@@ -87,3 +96,12 @@ def test_problem_log_reports_once_per_episode_and_document() -> None:
     assert log.update("a", {"bad": "bad failed: boom"}) == ["bad failed: boom"]
     log.forget("b")
     assert log.update("b", {"bad": "x"}) == ["x"]
+
+
+def test_prepared_diagnostics_serialise_once_and_exactly_like_plain_ones() -> None:
+    converter = install_diagnostic_hook(default_converter())
+    (prepared,) = DiagnosticCache().build([F], INDEX)
+    first = converter.unstructure(types.PublishDiagnosticsParams(uri="u", diagnostics=[prepared]))
+    second = converter.unstructure(types.PublishDiagnosticsParams(uri="u", diagnostics=[prepared]))
+    assert first["diagnostics"][0] is second["diagnostics"][0]
+    assert first["diagnostics"][0] == default_converter().unstructure(to_diagnostic(F, INDEX))
