@@ -10,7 +10,8 @@ Prints a Markdown table:
 - style rules on every chunk, no cache: the per-paragraph rules' own cost;
 - style ``check_document`` on an unchanged book: the document rules' cost per edit once warm;
 - one-character edit: parse + check of the whole edited buffer (what the server does per change)
-  and check only, with all three plugins; the chunk caches re-run the rules on one paragraph.
+  and check only, with all three plugins and with style alone; the chunk caches re-run the rules
+  on one paragraph.
 """
 
 from __future__ import annotations
@@ -114,6 +115,15 @@ def main(argv: list[str]) -> int:
         total.append(t2 - t0)
         check_only.append(t2 - t1)
         rechecked.append(r.checked_chunks.get("style", 0))
+    alone_check, alone_cpu = [], []
+    for version in range(1, args.edits + 1):
+        piece = rng.choice(text_pieces)
+        at = rng.randrange(piece.src_start + 1, piece.src_end)
+        d = alone.parse(source[:at] + "e" + source[at:], lang_id, "file:///book", version)
+        t1, c1 = time.perf_counter(), time.process_time()
+        alone.check(d)
+        alone_check.append(time.perf_counter() - t1)
+        alone_cpu.append(time.process_time() - c1)
     print(f"book: {len(source) / 1e6:.2f} MB {lang_id}, {len(doc.chunks)} chunks, {words:,} words of prose; "
           f"{len(result.findings)} findings, {style_findings} of them style ({raw} style per-paragraph findings without cache)")
     print()
@@ -126,6 +136,7 @@ def main(argv: list[str]) -> int:
     print(f"| style check_document on the whole book, facts cached | {t_doc * 1000:.1f} ms | {c_doc * 1000:.1f} ms |")
     print(f"| one-char edit: parse + check (3 plugins), p50 / p95 ({args.edits} edits) | {_pair(total)} | |")
     print(f"| one-char edit: check only (3 plugins), p50 / p95 | {_pair(check_only)} | {_pair(check_cpu)} |")
+    print(f"| one-char edit: check only, style alone, p50 / p95 | {_pair(alone_check)} | {_pair(alone_cpu)} |")
     print(f"| chunks re-checked by style per edit (median) | {statistics.median(rechecked):.0f} | |")
     eng.shutdown()
     alone.shutdown()

@@ -47,7 +47,7 @@ def _finding(chunk: Chunk, rule: Rule | DocumentRule, m: Match, settings: StyleS
         severity_of(rule, settings),
         m.replacements[:5],
         PLUGIN_NAME,
-        explanation=rule.description,
+        explanation=" ".join((rule.explanation or rule.description).split()),
         data={"prose": chunk.text[m.start : m.end]},
     )
 

@@ -45,4 +45,4 @@ def report(chunks: DocumentFacts, settings: StyleSettings) -> Iterator[Located]:
         yield chunk, Match(use.start, use.end, f"“{use.text}” is used before it is defined{where}; define it at its first use.", fix)
 
 
-RULE = DocumentRule("acronym-before-definition", "An acronym is used before it is defined", report, examples_path=examples_beside(__file__))
+RULE = DocumentRule("acronym-before-definition", "An acronym is used before it is defined", report, examples_path=examples_beside(__file__), explanation=__doc__ or "")

@@ -29,6 +29,8 @@ class Rule:
     # Chunk roles the rule does not read (table cells and headings are fragments, not prose).
     skip_roles: frozenset[str] = frozenset()
     examples_path: Path | None = field(default=None, compare=False)
+    # Why the rule exists, shown on hover (the rule module's docstring).
+    explanation: str = field(default="", compare=False)
 
     def examples(self) -> dict[str, Any]:
         if self.examples_path is None:
@@ -51,6 +53,7 @@ class DocumentRule:
     report: ReportFn
     severity: Severity = Severity.INFO
     examples_path: Path | None = field(default=None, compare=False)
+    explanation: str = field(default="", compare=False)
 
     def examples(self) -> dict[str, Any]:
         if self.examples_path is None:

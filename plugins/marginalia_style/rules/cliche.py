@@ -30,4 +30,4 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
         yield Match(m.start(), m.end(), f"“{normalise(m.group())}” is a cliché; say what you mean plainly.")
 
 
-RULE = Rule("cliche", "A cliché", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__))
+RULE = Rule("cliche", "A cliché", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")

@@ -45,4 +45,4 @@ def report(chunks: DocumentFacts, settings: StyleSettings) -> Iterator[Located]:
             yield chunk, Match(use.start, use.end, message, (replacement_for(use.text, fix),))
 
 
-RULE = DocumentRule("inconsistent-variant", "A word is spelt two ways in one document", report, examples_path=examples_beside(__file__))
+RULE = DocumentRule("inconsistent-variant", "A word is spelt two ways in one document", report, examples_path=examples_beside(__file__), explanation=__doc__ or "")

@@ -53,4 +53,4 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
         yield Match(tok.start, nxt.end, f"“{' '.join(found.split())}”: “{nxt.text}” is already absolute.", (replacement_for(found, fix),))
 
 
-RULE = Rule("intensified-absolute", "An absolute word with an intensifier", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__))
+RULE = Rule("intensified-absolute", "An absolute word with an intensifier", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")

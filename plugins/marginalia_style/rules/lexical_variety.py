@@ -52,4 +52,4 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
     yield Match(span[0], span[1], f"Low lexical variety in this paragraph ({score:.2f} different words per word over 50-word windows){'; most used: ' + listed if listed else ''}.")
 
 
-RULE = Rule("lexical-variety", "A paragraph uses few different words", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__))
+RULE = Rule("lexical-variety", "A paragraph uses few different words", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")

@@ -28,4 +28,4 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
         yield Match(span[0], span[1], f"This sentence has {n} words (more than {limit}); consider splitting it.")
 
 
-RULE = Rule("long-sentence", "A sentence is long", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__))
+RULE = Rule("long-sentence", "A sentence is long", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")

@@ -55,4 +55,4 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
         yield Match(tok.start, part.end, f"Passive voice: “{text.text[tok.start : part.end]}”. Consider saying who does it.")
 
 
-RULE = Rule("passive-voice", "A verb is in the passive voice", check, Severity.HINT, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__))
+RULE = Rule("passive-voice", "A verb is in the passive voice", check, Severity.HINT, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")

@@ -83,4 +83,4 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
             last.pop(key)  # one report per pair, not a chain
 
 
-RULE = Rule("repeated-word", "The same word repeated nearby", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__))
+RULE = Rule("repeated-word", "The same word repeated nearby", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")

@@ -92,4 +92,4 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
         yield Match(m.start(), m.end(), HEDGES[found])
 
 
-RULE = Rule("weasel-words", "A weasel word or hedge", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__))
+RULE = Rule("weasel-words", "A weasel word or hedge", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")

@@ -103,4 +103,4 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
         yield Match(m.start(), m.end(), f"“{' '.join(found.split())}” is wordy: “{short}” says the same.", (replacement_for(found, short),))
 
 
-RULE = Rule("wordy-phrase", "A wordy phrase with a shorter equivalent", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__))
+RULE = Rule("wordy-phrase", "A wordy phrase with a shorter equivalent", check, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")
