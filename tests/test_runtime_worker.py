@@ -214,3 +214,49 @@ def test_cache_prefix_lookup_needs_the_same_context_and_a_matching_prefix() -> N
 def test_cut_at_stop_takes_the_earliest_stop() -> None:
     assert cut_at_stop("one. two! three", [". ", "! "]) == ("one. ", True)
     assert cut_at_stop("no stop", [". "]) == ("no stop", False)
+
+
+def test_prompt_cache_reuse_gives_the_same_tokens_as_a_fresh_prefill() -> None:
+    """Consecutive prompts share their prefix's key/value cache; greedy output must not change."""
+    rt = ModelRuntime(ModelSettings(path=str(tiny_model("llama")), device="cpu", quantization="none"))
+    assert rt.wait_ready(120), rt.message
+    from lsp_server.runtime.local import LocalBackend
+
+    backend = rt.backend
+    assert isinstance(backend, LocalBackend)
+    try:
+        prompts = ["The quick brown", "The quick brown fox", "The quick", "We propose a", "The results show that"]
+        reused = []
+        for text in prompts:
+            out = backend.generate(Prompt("continue", text), GenerationParams(max_new_tokens=12), lambda: False)
+            reused.append(out.text)
+        assert len(backend._prompt.ids) > 0
+        backend.reuse_prompt_cache = False
+        fresh = [backend.generate(Prompt("continue", t), GenerationParams(max_new_tokens=12), lambda: False).text for t in prompts]
+        assert reused == fresh
+        assert fresh[0] == " fox jumps over the lazy dog."
+    finally:
+        rt.close()
+
+
+def test_cancel_during_a_long_prefill_stops_between_chunks() -> None:
+    from lsp_server.runtime import local
+
+    rt = ModelRuntime(ModelSettings(path=str(tiny_model("gpt2")), device="cpu", quantization="none"))
+    assert rt.wait_ready(120), rt.message
+    backend = rt.backend
+    assert isinstance(backend, local.LocalBackend)
+    calls = {"n": 0}
+
+    def stop_after_two_chunks() -> bool:
+        calls["n"] += 1
+        return calls["n"] > 2
+
+    try:
+        long_prompt = " ".join(["The quick brown fox jumps over the lazy dog."] * 40)  # > 4 chunks of tokens
+        assert backend.count_tokens(long_prompt) > 4 * local.PREFILL_CHUNK
+        out = backend.generate(Prompt("continue", long_prompt), GenerationParams(max_new_tokens=5), stop_after_two_chunks)
+        assert out.stopped_early and out.text == "" and out.tokens == 0
+        assert calls["n"] == 3  # checked before each chunk, stopped before the third
+    finally:
+        rt.close()

@@ -6,15 +6,25 @@ use of a model feature and never at server start.
 
 from __future__ import annotations
 
+import copy
+import inspect
 import logging
+import threading
 import time
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import torch
-from transformers import AutoModelForCausalLM, AutoTokenizer, BitsAndBytesConfig, StoppingCriteria, StoppingCriteriaList
+from transformers import (
+    AutoModelForCausalLM,
+    AutoTokenizer,
+    BitsAndBytesConfig,
+    DynamicCache,
+    StoppingCriteria,
+    StoppingCriteriaList,
+)
 
 from lsp_server.runtime.backend import Generated, GenerationParams, ShouldStop, cut_at_stop
 from lsp_server.runtime.hardware import ModelUnavailable, Placement
@@ -22,8 +32,23 @@ from lsp_server.runtime.hub import Progress, check_weights
 from lsp_server.runtime.prompts import Prompt, render
 
 log = logging.getLogger(__name__)
-# bitsandbytes' int8 matmul warns on every call that fp32 inputs are cast to fp16.
-warnings.filterwarnings("ignore", message=r"MatMul8bitLt: inputs will be cast", category=UserWarning)
+# Prompt tokens per forward pass while prefilling: a cancel waits at most one chunk.
+PREFILL_CHUNK = 64
+
+
+class _DropMessage(logging.Filter):
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.prefix)
+
+
+# bitsandbytes' int8 matmul logs on every call that fp32 inputs are cast to fp16.
+logging.getLogger("bitsandbytes.autograd._functions").addFilter(_DropMessage("MatMul8bitLt: inputs will be cast"))
+# torch deprecates jit.script_method, which transformers still imports: noise in the user's log.
+warnings.filterwarnings("ignore", message=r".*torch\.jit\.script_method.*", category=DeprecationWarning)
 
 
 def quantization_config(quantization: str, device: str) -> BitsAndBytesConfig | None:
@@ -67,12 +92,24 @@ class _StopWhen(StoppingCriteria):
 
 
 @dataclass
+class _PromptCache:
+    """Key/value cache of the last prompt: consecutive completions share most of their prefix,
+    so only the tokens typed since are prefilled (prefill dominates latency on a CPU)."""
+
+    ids: list[int] = field(default_factory=list)
+    cache: Any = None
+
+
+@dataclass
 class LocalBackend:
     model: Any
     tokenizer: Any
     placement: Placement
     source: str
     load_seconds: float
+    reuse_prompt_cache: bool = True
+    _prompt: _PromptCache = field(default_factory=_PromptCache)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @property
     def description(self) -> str:
@@ -92,6 +129,10 @@ class LocalBackend:
         if ids.shape[1] == 0:  # nothing to condition on: start from BOS if the model has one
             bos = self.tokenizer.bos_token_id if self.tokenizer.bos_token_id is not None else self.tokenizer.eos_token_id
             ids = torch.tensor([[bos]], device=self.model.device)
+        with self._lock:
+            cache = self._prefill(ids, should_stop)
+        if cache is None:
+            return Generated("", 0, True)
         mask = torch.ones_like(ids)
         crit = _StopWhen(should_stop, self.tokenizer, ids.shape[1], tuple(params.stop))
         pad = self.tokenizer.pad_token_id if self.tokenizer.pad_token_id is not None else self.tokenizer.eos_token_id
@@ -105,6 +146,7 @@ class LocalBackend:
                 max_new_tokens=params.max_new_tokens,
                 min_new_tokens=params.min_new_tokens or None,
                 stopping_criteria=StoppingCriteriaList([crit]),
+                **{self._cache_kwarg: cache},
                 pad_token_id=pad,
                 top_p=None,
                 top_k=None,
@@ -115,7 +157,37 @@ class LocalBackend:
         decoded, _ = cut_at_stop(decoded, params.stop)
         return Generated(decoded, int(new.shape[0]), crit.interrupted)
 
+    @property
+    def _cache_kwarg(self) -> str:
+        # transformers 5 renamed ``past_key_values`` to ``cache``; 4.x only knows the old name.
+        return "cache" if "cache" in inspect.signature(self.model.forward).parameters else "past_key_values"
+
+    def _prefill(self, ids: torch.Tensor, should_stop: ShouldStop) -> Any:
+        """A cache holding all prompt tokens but the last, built in chunks (None if stopped)."""
+        want = ids[0, :-1].tolist()
+        common = 0
+        if self.reuse_prompt_cache and self._prompt.cache is not None:
+            for a, b in zip(want, self._prompt.ids, strict=False):
+                if a != b:
+                    break
+                common += 1
+        if common:
+            cache = copy.deepcopy(self._prompt.cache)
+            cache.crop(common - cache.get_seq_length())  # a negative count: tokens removed from the end
+        else:
+            cache = DynamicCache(config=self.model.config)
+        with torch.inference_mode():
+            for start in range(common, len(want), PREFILL_CHUNK):
+                if should_stop():
+                    return None
+                end = min(start + PREFILL_CHUNK, len(want))
+                self.model(input_ids=ids[:, start:end], use_cache=True, logits_to_keep=1, **{self._cache_kwarg: cache})
+        if self.reuse_prompt_cache:
+            self._prompt = _PromptCache(want, copy.deepcopy(cache))
+        return cache
+
     def close(self) -> None:
+        self._prompt = _PromptCache()
         self.model = None
         if self.placement.device == "cuda":
             torch.cuda.empty_cache()
