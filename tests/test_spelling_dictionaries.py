@@ -7,12 +7,12 @@ import time
 from pathlib import Path
 
 import pytest
-
-from lsp_server.documents.plaintext import parse_plaintext
-from lsp_server.plugin import CheckContext
 from marginalia_spelling import SpellingPlugin, SpellingSettings
 from marginalia_spelling import dictionaries as dmod
 from marginalia_spelling.dictionaries import BUNDLED_DIR, DictionaryCache, candidate_names, find_dictionary
+
+from lsp_server.documents.plaintext import parse_plaintext
+from lsp_server.plugin import CheckContext
 
 
 def write_dictionary(folder: Path, name: str, words: list[str]) -> Path:
