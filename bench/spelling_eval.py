@@ -36,7 +36,7 @@ def row(name: str, r: EvalResult) -> str:
 
 def book_timing(corpus: Path, language: str, words: int = 100_000) -> None:
     """check_chunk over a 100k-word book made of the corpus's English prose (no suggestions)."""
-    chunks = []
+    chunks: list[Chunk] = []
     for path in sorted(corpus.rglob("*")):
         lid = {".tex": "latex", ".md": "markdown", ".qmd": "quarto"}.get(path.suffix)
         if lid and "fr-thesis" not in str(path):
