@@ -119,3 +119,22 @@ def test_plugin_without_context_settings_uses_defaults() -> None:
     found = list(plugin.check_chunk(doc.chunks[0], CheckContext(settings=None)))
     assert [f.rule for f in found] == ["style.intensified-absolute"]
     assert plugin.status()[0]
+
+
+def test_a_huge_paragraph_and_garbage_are_handled_in_linear_time() -> None:
+    import time
+
+    from marginalia_style import stats
+
+    sentence = ("Clearly the colour model was very carefully computed in order to fit $x$ with the GPU and "
+                "the color data set, which is a very unique and important result of the important dataset ")
+    huge = (sentence * 40 + ". ") * 50  # one paragraph, ~35k words, sentences of ~1000 words
+    garbage = "\x00\ufffd((( ))) A (B) ``'' “ ” $ \\ ... ?!?! " * 2000
+    engine = _engine()
+    t0 = time.process_time()
+    for text in (huge, garbage):
+        doc = engine.parse(text, "latex", "file:///huge.tex")
+        findings = engine.check(doc).findings
+        assert all(0 <= f.start <= f.end <= len(text) for f in findings)
+        assert stats.compute(doc).words >= 0
+    assert time.process_time() - t0 < 15  # quadratic code would take minutes here

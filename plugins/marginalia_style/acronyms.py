@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 
@@ -41,7 +42,9 @@ def _initials(words: list[str]) -> str:
 
 def _expansion_before(text: StyleText, paren: int, acronym: str) -> str | None:
     """The spelt-out words right before "(ACR)", when their initials spell it."""
-    words = [t for t in text.tokens if t.end <= paren and t.start >= paren - 160]
+    tokens = text.tokens
+    hi = bisect.bisect_left(text.token_starts, paren)
+    words = [t for t in tokens[max(0, hi - len(acronym) - 6) : hi] if t.end <= paren]
     for k in range(1, min(len(words), len(acronym) + 4) + 1):
         first = words[-k]
         if not first.is_word or first.lower in _SMALL_WORDS:

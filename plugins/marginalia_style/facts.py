@@ -36,7 +36,7 @@ class ChunkFacts:
 
 
 def _sentence_start(s: str, offset: int) -> bool:
-    before = s[:offset].rstrip()
+    before = s[max(0, offset - 80) : offset].rstrip()
     return not before or before[-1] in ".!?:"
 
 

@@ -8,6 +8,8 @@ covers a citation or a macro.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -112,8 +114,12 @@ class StyleText(ChunkText):
         """Maximal stretches of ``text[start:end]`` that map to typed source without markup
         between them: the only spans a finding may cover."""
         runs: list[tuple[int, int]] = []
-        for p in self.chunk.pieces:
-            if p.prose_end <= start or p.prose_start >= end:
+        pieces = self.chunk.pieces
+        first = max(0, bisect.bisect_right(self._piece_starts, start) - 1)
+        for p in itertools.islice(pieces, first, None):
+            if p.prose_start >= end:
+                break
+            if p.prose_end <= start:
                 continue
             if p.kind.is_placeholder:
                 runs.append((-1, -1))  # a break
@@ -134,11 +140,28 @@ class StyleText(ChunkText):
     def reportable_prefix(self, start: int, end: int) -> tuple[int, int] | None:
         """The first typed stretch of a span, trimmed to whole words: where a finding about
         a whole sentence or paragraph is anchored."""
+        words, starts = self.words, self._word_starts
         for a, b in self.typed_runs(start, end):
-            words = [t for t in self.words if a <= t.start and t.end <= b]
-            if words:
-                return words[0].start, words[-1].end
+            i = bisect.bisect_left(starts, a)
+            j = i
+            while j < len(words) and words[j].end <= b:
+                j += 1
+            if j > i:
+                return words[i].start, words[j - 1].end
         return None
+
+    @cached_property
+    def token_starts(self) -> list[int]:
+        return [t.start for t in self.tokens]
+
+    @cached_property
+    def _word_starts(self) -> list[int]:
+        return [t.start for t in self.words]
+
+    @cached_property
+    def sentence_starts(self) -> frozenset[int]:
+        """Indices (into ``tokens``) of each sentence's first token."""
+        return frozenset(s.first for s in self.sentences)
 
 
 def is_content(token: Token) -> bool:

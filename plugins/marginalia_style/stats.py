@@ -10,6 +10,7 @@ English prose only.
 
 from __future__ import annotations
 
+import bisect
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -67,7 +68,8 @@ def compute(doc: ProseDocument, findings_by_rule: Mapping[str, int] | None = Non
             lengths.append(n)
             if english:
                 english_sentences += 1
-                passive += any(sentence.start <= s < sentence.end for s in passive_starts)
+                k = bisect.bisect_left(passive_starts, sentence.start)
+                passive += k < len(passive_starts) and passive_starts[k] < sentence.end
         if english:
             english_words += len(text.words)
             content += sum(1 for t in text.words if is_content(t))

@@ -57,7 +57,7 @@ _SENTENCE_ADVERBS = frozenset({"clearly", "obviously"})
 
 
 def _sentence_adverb(text: StyleText, idx: int | None, prev: Token | None, nxt: Token | None) -> bool:
-    if prev is None or idx is None or any(s.first == idx for s in text.sentences):
+    if prev is None or idx is None or idx in text.sentence_starts:
         return True  # first word of a sentence
     if nxt is None or is_participle(nxt.text) or nxt.lower.endswith("ed") or nxt.lower in _MANNER_NEXT:
         return False
