@@ -19,6 +19,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import unquote
 
 from pygls.uris import to_fs_path
 from pygls.workspace import Workspace
@@ -155,8 +156,6 @@ class Session:
     @staticmethod
     def document(workspace: Workspace, uri: str) -> LspTextDocument | None:
         """The open document at ``uri``; never pygls' fallback of reading the file from disk."""
-        from urllib.parse import unquote
-
         doc = workspace.text_documents.get(unquote(uri))
         return doc if isinstance(doc, LspTextDocument) else None
 
