@@ -2,23 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
+from corpus_location import CORPUS
 
 REPO = Path(__file__).resolve().parent.parent
-
-
-def _corpus() -> Path | None:
-    env = os.environ.get("MARGINALIA_CORPUS")
-    for cand in ([Path(env)] if env else []) + [REPO.parent / "shared" / "corpus", REPO / "shared" / "corpus"]:
-        if cand.is_dir():
-            return cand
-    return None
-
-
-CORPUS = _corpus()
+__all__ = ["CORPUS", "REPO"]
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from corpus_location import CORPUS
 from fakes.languagetool_server import FakeLanguageTool
 from marginalia_grammar import LanguageToolPlugin
 from marginalia_grammar.settings import LanguageToolSettings

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from conftest import CORPUS
+from corpus_location import CORPUS
 from marginalia_style import StylePlugin
 
 from lsp_server.documents import language_for_path
