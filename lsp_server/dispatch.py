@@ -37,22 +37,45 @@ class CheckOutcome:
     checked_chunks: dict[str, int] = field(default_factory=dict)
 
 
+class _Entry:
+    """Findings of one chunk, relative to its start, plus recent absolute copies.
+
+    Most chunks do not move between two checks (an edit moves only what follows
+    it), so absolute findings are reused instead of rebuilt per keystroke.  A few
+    positions are kept because identical paragraphs share one entry.
+    """
+
+    __slots__ = ("absolute", "relative")
+
+    def __init__(self, relative: tuple[Finding, ...]) -> None:
+        self.relative = relative
+        self.absolute: dict[int, tuple[Finding, ...]] = {0: relative}
+
+    def at(self, start: int) -> tuple[Finding, ...]:
+        hit = self.absolute.get(start)
+        if hit is None:
+            if len(self.absolute) >= 4:
+                self.absolute.clear()
+            hit = self.absolute[start] = tuple(f.shifted(start) for f in self.relative)
+        return hit
+
+
 class _ChunkCache:
     """LRU of findings per (plugin, context fingerprint, chunk key), stored relative to the chunk start."""
 
     def __init__(self, size: int = CHUNK_CACHE_SIZE) -> None:
-        self._data: OrderedDict[tuple[str, str, str], tuple[Finding, ...]] = OrderedDict()
+        self._data: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
         self._size = size
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str, str]) -> tuple[Finding, ...] | None:
+    def get(self, key: tuple[str, str, str]) -> _Entry | None:
         with self._lock:
             hit = self._data.get(key)
             if hit is not None:
                 self._data.move_to_end(key)
             return hit
 
-    def put(self, key: tuple[str, str, str], value: tuple[Finding, ...]) -> None:
+    def put(self, key: tuple[str, str, str], value: _Entry) -> None:
         with self._lock:
             self._data[key] = value
             self._data.move_to_end(key)
@@ -116,9 +139,9 @@ class PluginHost:
                 except Exception as exc:  # noqa: BLE001 - one bad paragraph loses only itself
                     first_error = first_error or exc
                     continue
-                cached = tuple(f.shifted(-chunk.src_start) for f in found)
+                cached = _Entry(tuple(f.shifted(-chunk.src_start) for f in found))
                 self._cache.put(key, cached)
-            out.extend(f.shifted(chunk.src_start) for f in cached)
+            out.extend(cached.at(chunk.src_start))
         counter[name] = misses
         try:
             out.extend(self._tag(name, plugin.check_document(doc, ctx)))
@@ -197,4 +220,4 @@ class _PartialFailure(Exception):
         self.error = error
 
 
-__all__ = ["CheckOutcome", "PluginHost", "Chunk"]
+__all__ = ["CheckOutcome", "Chunk", "PluginHost"]
