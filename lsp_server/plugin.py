@@ -9,7 +9,6 @@ would register one.
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import threading
 from collections.abc import Callable, Iterable, Mapping
@@ -60,7 +59,8 @@ class Finding:
     data: Mapping[str, Any] | None = None
 
     def shifted(self, delta: int) -> Finding:
-        return dataclasses.replace(self, start=self.start + delta, end=self.end + delta)
+        # Called for every cached finding on every edit: the constructor is 2-3x faster than dataclasses.replace.
+        return Finding(self.start + delta, self.end + delta, self.rule, self.message, self.severity, self.replacements, self.plugin, self.explanation, self.data)
 
 
 @dataclass(frozen=True, slots=True)
