@@ -5,7 +5,7 @@ thesis chapters) is concatenated, each wrapped in ``\\chapter{}``, and repeated
 until the book holds at least ``--words`` words.  The preamble carries the
 sources' own macro definitions so the body reads as it does in the originals.
 
-    python bench/make_book.py /tmp/book.tex [--words 100000] [--corpus ../shared/corpus]
+    python bench/make_book.py /tmp/book.tex [--words 100000] [--corpus ../shared/corpus] [--english]
 """
 
 from __future__ import annotations
@@ -47,18 +47,33 @@ def _split(text: str) -> tuple[str, str]:
     return text[: begin.start()], text[begin.end() : end.start() if end else len(text)]
 
 
-def build(corpus: Path, min_words: int) -> str:
+_PARAGRAPH_END = re.compile(r"(?<=[a-z][.])[ \t]*\n[ \t]*\n")
+
+
+def _numbered(body: str, counter: list[int]) -> str:
+    """Give every prose paragraph a sentence of its own, so no two paragraphs of the
+    book are identical and the chunk cache cannot serve a repeat from the first copy."""
+
+    def stamp(m: re.Match[str]) -> str:
+        counter[0] += 1
+        return f" This is remark number {counter[0]}.\n\n"
+
+    return _PARAGRAPH_END.sub(stamp, body)
+
+
+def build(corpus: Path, min_words: int, english: bool = False) -> str:
     definitions: list[str] = []
     bodies: list[tuple[str, str]] = []
+    sources = [s for s in SOURCES if not (english and s.startswith("fr-"))]
     for rel in MACRO_FILES:
         definitions.extend(_DEFINITION_LINE.findall((corpus / rel).read_text(encoding="utf-8")))
-    for rel in SOURCES:
+    for rel in sources:
         preamble, body = _split((corpus / rel).read_text(encoding="utf-8"))
         definitions.extend(line for line in _DEFINITION_LINE.findall(preamble) if line.count("{") == line.count("}"))
         bodies.append((Path(rel).stem, body))
     parts = [
         "\\documentclass{book}",
-        "\\usepackage[british]{babel}",
+        "\\usepackage[american]{babel}" if english else "\\usepackage[british]{babel}",
         "\\usepackage{amsmath}",
         *definitions,
         "\\begin{document}",
@@ -66,11 +81,12 @@ def build(corpus: Path, min_words: int) -> str:
     ]
     words = 0
     round_no = 0
+    counter = [0]
     while words < min_words:
         round_no += 1
         for stem, body in bodies:
             parts.append(f"\\chapter{{{stem.replace('_', ' ').title()} part {round_no}}}\n")
-            parts.append(body.strip() + "\n")
+            parts.append((_numbered(body, counter) if english else body).strip() + "\n")
             words += len(_WORD.findall(body))
     parts.append("\\end{document}\n")
     return "\n".join(parts)
@@ -81,11 +97,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("output", type=Path)
     ap.add_argument("--words", type=int, default=100_000)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument(
+        "--english",
+        action="store_true",
+        help="English sources only (American English), every paragraph made unique: the realistic book for whole-check timings",
+    )
     args = ap.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"corpus not found: {args.corpus}", file=sys.stderr)
         return 2
-    text = build(args.corpus, args.words)
+    text = build(args.corpus, args.words, args.english)
     args.output.write_text(text, encoding="utf-8")
     print(f"wrote {args.output}: {len(text) / 1e6:.2f} MB, ~{len(_WORD.findall(text)):,} words")
     return 0
