@@ -34,7 +34,8 @@ class PieceKind(StrEnum):
     @property
     def is_placeholder(self) -> bool:
         """Placeholders are not prose: spell checkers skip them, grammar reads them."""
-        return self not in (PieceKind.TEXT, PieceKind.REPLACED)
+        # Identity, not ``in``: str-enum equality compares strings, and this runs per token.
+        return self is not PieceKind.TEXT and self is not PieceKind.REPLACED
 
 
 @dataclass(frozen=True, slots=True)
