@@ -3,6 +3,8 @@ facts cache, language and role guards, settings (severity, thresholds, disabled 
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from marginalia_style import StylePlugin
 from marginalia_style.prose import StyleText
@@ -138,3 +140,15 @@ def test_a_huge_paragraph_and_garbage_are_handled_in_linear_time() -> None:
         assert all(0 <= f.start <= f.end <= len(text) for f in findings)
         assert stats.compute(doc).words >= 0
     assert time.process_time() - t0 < 15  # quadratic code would take minutes here
+
+
+def test_tokens_agree_with_the_grammar_rules(corpus_dir: Path) -> None:
+    """Both plugins must agree on words and placeholders; the style plugin only builds them faster."""
+    from marginalia_grammar_rules.text import ChunkText
+
+    path = corpus_dir / "celerite-paper/paper/ms.tex"
+    doc = _engine().parse(path.read_text(encoding="utf-8"), "latex", path.as_uri())
+    for chunk in doc.chunks:
+        ours = [tuple(t) for t in StyleText(chunk).tokens]
+        theirs = [(t.start, t.end, t.text, t.placeholder, t.letters) for t in ChunkText(chunk).tokens]
+        assert ours == theirs

@@ -10,9 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 
-from marginalia_grammar_rules.text import Token
-
-from marginalia_style.prose import StyleText
+from marginalia_style.prose import StyleText, StyleToken
 from marginalia_style.rules.base import FRAGMENT_ROLES, Match, Rule, examples_beside, in_quotes
 from marginalia_style.settings import StyleSettings
 
@@ -28,7 +26,7 @@ _SKIP = frozenset({"only", "family", "apply", "supply", "reply", "rely", "fly", 
 
 
 
-def _same_next(text: StyleText, a: Token, b: Token) -> bool:
+def _same_next(text: StyleText, a: StyleToken, b: StyleToken) -> bool:
     """Do both uses go on with the same word (a deliberate parallel)?"""
     i, j = text.token_index_at(a.start), text.token_index_at(b.start)
     lowers = text.lowers
@@ -45,7 +43,7 @@ def stem(word: str) -> str:
     return w
 
 
-def _candidate(tok: Token, sentence_start: bool) -> str | None:
+def _candidate(tok: StyleToken, sentence_start: bool) -> str | None:
     if not tok.is_word or len(tok.text) < 4 or "-" in tok.text:
         return None
     if tok.text[0].isupper() and (not sentence_start or tok.text.isupper()):
@@ -65,7 +63,7 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
     tokens = text.tokens
     window = settings.repetition_window
     # stem -> (sentence index, token) of its last use
-    last: dict[str, tuple[int, Token]] = {}
+    last: dict[str, tuple[int, StyleToken]] = {}
     for k, sentence in enumerate(text.sentences):
         for i in range(sentence.first, sentence.last):
             tok = tokens[i]

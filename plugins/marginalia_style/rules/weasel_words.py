@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from marginalia_grammar_rules.text import Token
-
-from marginalia_style.prose import StyleText
+from marginalia_style.prose import StyleText, StyleToken
 from marginalia_style.rules.base import (
     FRAGMENT_ROLES,
     Match,
@@ -56,7 +54,7 @@ _IDIOM_BEFORE = frozenset({"the", "this", "that", "these", "those", "its", "thei
 _SENTENCE_ADVERBS = frozenset({"clearly", "obviously"})
 
 
-def _sentence_adverb(text: StyleText, idx: int | None, prev: Token | None, nxt: Token | None) -> bool:
+def _sentence_adverb(text: StyleText, idx: int | None, prev: StyleToken | None, nxt: StyleToken | None) -> bool:
     if prev is None or idx is None or idx in text.sentence_starts:
         return True  # first word of a sentence
     if nxt is None or is_participle(nxt.text) or nxt.lower.endswith("ed") or nxt.lower in _MANNER_NEXT:
