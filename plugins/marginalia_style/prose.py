@@ -22,8 +22,9 @@ from marginalia_grammar_rules.text import ChunkText
 from lsp_server.documents.model import Chunk, Piece, PieceKind
 
 # Abbreviations after which a full stop does not end a sentence (lower case, without the final dot).
+# Not "ms", "min", "max": in science writing they are units that end sentences ("in steps of 5 ms.").
 ABBREVIATIONS = frozenset(
-    ["e.g", "i.e", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "secs", "approx", "resp", "no", "nos", "dr", "mr", "mrs", "ms", "prof", "ca", "viz", "ch", "chap", "p", "pp", "vol", "vols", "ed", "eds", "ref", "refs", "tab", "thm", "lem", "def", "prop", "cor", "alg", "app", "seq", "incl", "w.r.t", "wrt", "st", "op", "cit", "ibid", "jr", "sr", "inc", "ltd", "co", "dept", "univ", "est", "min", "max", "avg", "std", "var", "a.k.a", "n.b", "u.s", "u.k", "ph.d", "b.sc", "m.sc", "a.m", "p.m", "ex", "esp", "excl", "lit", "abbr", "num", "nr", "art", "para", "sect", "fn", "sp", "spp", "gen", "et"]
+    ["e.g", "i.e", "al", "vs", "cf", "fig", "figs", "eq", "eqs", "sec", "secs", "approx", "resp", "no", "nos", "dr", "mr", "mrs", "prof", "ca", "viz", "ch", "chap", "p", "pp", "vol", "vols", "ed", "eds", "ref", "refs", "tab", "thm", "lem", "def", "prop", "cor", "alg", "app", "seq", "incl", "w.r.t", "wrt", "st", "op", "cit", "ibid", "jr", "sr", "inc", "ltd", "co", "dept", "univ", "est", "avg", "std", "var", "a.k.a", "n.b", "u.s", "u.k", "ph.d", "b.sc", "m.sc", "a.m", "p.m", "ex", "esp", "excl", "lit", "abbr", "num", "nr", "art", "para", "sect", "fn", "sp", "spp", "gen", "et"]
 )
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s|$)")
 _WORD_BEFORE = re.compile(r"([\w.]+?)\.*$")
