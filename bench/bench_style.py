@@ -4,7 +4,7 @@ one-character edits, engine-level.
     python bench/bench_style.py [BOOK.tex|BOOK.md] [--edits 200] [--language en-US] [--english-only]
 
 Without BOOK, a ~100k-word LaTeX book is built in memory with bench/make_book.py (with
-``--english-only``, from its English sources only).
+``--english-only``, from its English sources only, every paragraph unique).
 Prints a Markdown table:
 - full check, cold caches: ``Engine.check`` of the parsed book with style + grammar-rules + spelling,
   and with style alone;
@@ -46,9 +46,8 @@ def _book(path: str | None, english_only: bool) -> tuple[str, str]:
         return p.read_text(encoding="utf-8"), language_for_path(p) or "plaintext"
     import make_book
 
-    if english_only:  # without the French thesis chapters, which spelling reads as 40k English misspellings
-        make_book.SOURCES = tuple(s for s in make_book.SOURCES if not s.startswith("fr-"))  # type: ignore[assignment]
-    return make_book.build(make_book.DEFAULT_CORPUS, 100_000), "latex"
+    # --english: American English only, every paragraph unique (no chunk-cache hits between repeats).
+    return make_book.build(make_book.DEFAULT_CORPUS, 100_000, english=english_only), "latex"
 
 
 def _p95(xs: list[float]) -> float:
