@@ -17,6 +17,8 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 from lsp_server.config import CoreSettings, Settings, read_workspace_file, resolve
 from lsp_server.dispatch import PluginHost
@@ -46,7 +48,7 @@ def _cache_token(plugin: Plugin, ctx: CheckContext) -> str:
     token = getattr(plugin, "cache_token", None)
     try:
         return str(token(ctx)) if callable(token) else ""
-    except Exception as exc:  # a broken token only costs caching
+    except Exception as exc:  # noqa: BLE001 - a broken token only costs caching
         log.error("plugin %s: cache_token failed: %s", plugin.name, exc)
         return repr(time.monotonic())
 
@@ -111,7 +113,15 @@ class Engine:
 
     # -- documents -----------------------------------------------------------
     def parse(self, source: str, language_id: str, uri: str = "", version: int | None = None) -> ProseDocument:
-        return parse_document(source, language_id, uri, version, self.core.latex)
+        doc = parse_document(source, language_id, uri, version, self.core.latex)
+        if language_id == "latex" and doc.declared_language is None and uri.startswith("file:"):
+            # A chapter speaks its book's language (babel/polyglossia in the root's preamble).
+            from lsp_server.documents.book_language import book_language
+
+            lang = book_language(Path(url2pathname(urlparse(uri).path)), self.root)
+            if lang:
+                doc = dataclasses.replace(doc, declared_language=lang)
+        return doc
 
     def language_for(self, doc: ProseDocument, magic: MagicDirectives | None = None) -> str:
         magic = magic or parse_magic(doc.source)
