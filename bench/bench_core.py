@@ -55,7 +55,7 @@ def main() -> int:
     timings.sort()
     p50 = statistics.median(timings) * 1000
     p95 = timings[int(len(timings) * 0.95) - 1] * 1000
-    print(f"| book | words | plugins | engine start s | parse s | full check s | findings | edit p50 ms | edit p95 ms |")
+    print("| book | words | plugins | engine start s | parse s | full check s | findings | edit p50 ms | edit p95 ms |")
     print("|---|---|---|---|---|---|---|---|---|")
     names = ",".join(plugins or engine.enabled_plugins())
     print(

@@ -368,7 +368,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Point stdout at /dev/null so the interpreter's final flush does not fail again.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return EXIT_OK
-    except Exception:
+    except Exception:  # noqa: BLE001
         import traceback
 
         # An uncaught exception would exit 1, which CI reads as "findings"; a crash is a 2.

@@ -111,7 +111,7 @@ def _convert(value: Any, tp: Any, path: str, messages: list[str]) -> tuple[bool,
                 out.append(conv)
         return True, out
     if origin is dict:
-        key_tp, val_tp = get_args(tp) or (str, Any)
+        _, val_tp = get_args(tp) or (str, Any)
         if not isinstance(value, Mapping):
             messages.append(f"{path}: expected a table/object, got {type(value).__name__}; using the default")
             return False, None
@@ -123,18 +123,15 @@ def _convert(value: Any, tp: Any, path: str, messages: list[str]) -> tuple[bool,
         return True, out_d
     if tp is Any:
         return True, value
-    if tp is bool:
-        if isinstance(value, bool):
-            return True, value
-    elif tp is int:
-        if isinstance(value, int) and not isinstance(value, bool):
-            return True, value
-    elif tp is float:
-        if isinstance(value, (int, float)) and not isinstance(value, bool):
-            return True, float(value)
-    elif tp is str:
-        if isinstance(value, str):
-            return True, value
+    if tp is bool and isinstance(value, bool):
+        return True, value
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if tp is int and is_number and isinstance(value, int):
+        return True, value
+    if tp is float and is_number:
+        return True, float(value)
+    if tp is str and isinstance(value, str):
+        return True, value
     messages.append(f"{path}: expected {_type_name(tp)}, got {value!r}; using the default")
     return False, None
 
@@ -155,10 +152,13 @@ def from_mapping(cls: type[T], data: Mapping[str, Any], path: str = "marginalia"
         if not ok:
             continue
         lo, hi = f.metadata.get("minimum"), f.metadata.get("maximum")
-        if isinstance(conv, (int, float)) and not isinstance(conv, bool):
-            if (lo is not None and conv < lo) or (hi is not None and conv > hi):
-                msgs.append(f"{path}.{key}: {conv} is out of range [{lo}, {hi}]; using the default")
-                continue
+        if (
+            isinstance(conv, (int, float))
+            and not isinstance(conv, bool)
+            and ((lo is not None and conv < lo) or (hi is not None and conv > hi))
+        ):
+            msgs.append(f"{path}.{key}: {conv} is out of range [{lo}, {hi}]; using the default")
+            continue
         kwargs[name] = conv
     return cls(**kwargs)
 

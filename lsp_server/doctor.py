@@ -81,7 +81,7 @@ def plugin_status(plugin: Plugin) -> tuple[bool, str]:
         return pool.submit(plugin.status).result(timeout=STATUS_TIMEOUT_S)
     except cf.TimeoutError:
         return False, f"status() did not answer within {STATUS_TIMEOUT_S:.0f} s"
-    except Exception as exc:  # a broken plugin is exactly what the doctor reports
+    except Exception as exc:  # noqa: BLE001 - a broken plugin is exactly what the doctor reports
         return False, f"status() failed: {type(exc).__name__}: {exc}"
     finally:
         pool.shutdown(wait=False)
@@ -152,7 +152,7 @@ def check_models(r: Report, import_torch: bool = True) -> None:
                 r.line(OK, "CUDA", f"{torch.cuda.get_device_name(0)} (CUDA {torch.version.cuda})")
             else:
                 r.line(MISSING, "CUDA", f"not available to torch {torch.__version__}; models run on the CPU")
-        except Exception as exc:  # a broken torch install is a finding, not a crash
+        except Exception as exc:  # noqa: BLE001 - a broken torch install is a finding, not a crash
             r.line(PROBLEM, "CUDA", f"importing torch failed: {type(exc).__name__}: {exc}")
 
 

@@ -53,7 +53,9 @@ SECTION = "marginalia"
 PROGRESS_THRESHOLD_CHARS = 100_000
 # After the client says exit, stuck plugin threads get this long before the process leaves anyway.
 EXIT_GRACE_S = 2.0
-CONFIG_WATCH_GLOBS = (f"**/{CONFIG_FILE}", "**/pyproject.toml", f"**/{STATE_DIR}/{DICTIONARY_FILE}")
+CONFIG_WATCH_GLOBS = (f"**/{CONFIG_FILE}", "**/pyproject.toml", f"**/{STATE_DIR}/{DICTIONARY_FILE}", "**/*.bib")
+# Where a citation key or a reference begins: \cite{|, \cite{a,|, [@|, @|.
+COMPLETION_TRIGGERS = ["{", ",", "@", "["]
 
 
 class ServerCancelled(JsonRpcException):
@@ -179,7 +181,7 @@ class MarginaliaServer(LanguageServer):
         token = f"marginalia-{uuid.uuid4()}"
         try:
             await asyncio.wait_for(self.work_done_progress.create_async(token), timeout=5)
-        except Exception as exc:  # progress is a courtesy; work goes on without it
+        except Exception as exc:  # noqa: BLE001 - progress is a courtesy; work goes on without it
             log.info("work done progress not created: %s", exc)
             yield
             return
@@ -291,7 +293,7 @@ class MarginaliaServer(LanguageServer):
         items += [types.ConfigurationItem(scope_uri=from_fs_path(str(r)), section=SECTION) for r in roots]
         try:
             values = await asyncio.wait_for(self.workspace_configuration_async(types.ConfigurationParams(items=items)), 10)
-        except Exception as exc:  # keep the settings we have
+        except Exception as exc:  # noqa: BLE001 - keep the settings we have
             log.warning("workspace/configuration failed: %s", exc)
             return
         if not values:
@@ -515,7 +517,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         result = await slot.run(assist.hover, slot.engine, snap, offset, findings)
         return result if ls.store.is_current(snap.uri, snap.version) else None
 
-    @ls.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=False))
+    @ls.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=False, trigger_characters=COMPLETION_TRIGGERS))
     async def completion(ls: MarginaliaServer, params: types.CompletionParams) -> types.CompletionList:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
@@ -566,8 +568,9 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
             path = Path(fs)
             if path.name in (CONFIG_FILE, "pyproject.toml"):
                 roots.add(ls.session.root_for(path))
-            elif path.name == DICTIONARY_FILE:
-                dictionary_changed = True  # engines re-read it when its mtime changes
+            elif path.name == DICTIONARY_FILE or path.suffix.lower() == ".bib":
+                # Engines re-read the dictionary, and the citations plugin a .bib, when its mtime changes.
+                dictionary_changed = True
         if roots:
             await ls.reload_settings(list(roots))
         elif dictionary_changed:

@@ -92,7 +92,7 @@ class EngineSlot:
         self._worker.shutdown(wait=False, cancel_futures=True)
         try:
             self.engine.shutdown()
-        except Exception as exc:  # shutting down must not fail
+        except Exception as exc:  # noqa: BLE001 - shutting down must not fail
             log.warning("engine shutdown: %s", exc)
 
 

@@ -21,7 +21,7 @@ URL = "URL"
 
 # Letter names that start with a vowel sound: "an f", "an x", "an h", "an M".
 _VOWEL_LETTER_NAMES = set("aefhilmnorsx")
-_GREEK_VOWEL = {"alpha", "epsilon", "varepsilon", "eta", "iota", "omicron", "upsilon", "omega", "ell", "imath", "infty", "int", "emptyset", "ell", "hbar", "aleph", "exp", "ln", "log", "arg", "inf", "lim", "max", "min", "mathbb", "mathcal", "mathrm", "mathbf", "mathit", "mathsf", "mathfrak", "operatorname"}
+_GREEK_VOWEL = {"alpha", "epsilon", "varepsilon", "eta", "iota", "omicron", "upsilon", "omega", "imath", "infty", "int", "emptyset", "ell", "hbar", "aleph", "exp", "ln", "log", "arg", "inf", "lim", "max", "min", "mathbb", "mathcal", "mathrm", "mathbf", "mathit", "mathsf", "mathfrak", "operatorname"}
 _GREEK_CONSONANT = {"beta", "gamma", "delta", "zeta", "theta", "vartheta", "kappa", "lambda", "mu", "nu", "xi", "pi", "rho", "sigma", "tau", "phi", "varphi", "chi", "psi", "sum", "prod", "partial", "nabla", "sqrt", "frac", "dfrac", "tfrac", "sin", "cos", "tan", "det", "dim", "sup", "ker"}
 # Font and decoration commands are transparent: \mathbf{x} reads as "x".
 _TRANSPARENT = {"mathbb", "mathcal", "mathrm", "mathbf", "mathit", "mathsf", "mathfrak", "mathtt", "boldsymbol", "bm", "hat", "bar", "tilde", "vec", "dot", "ddot", "widehat", "widetilde", "overline", "underline", "left", "right", "big", "Big", "bigl", "bigr", "text", "textrm", "textit", "textbf", "operatorname", "displaystyle", "mathop"}

@@ -62,7 +62,7 @@ def _load(f: FileReport) -> _File:
     index = LineIndex(source)
     try:
         doc = parse_document(source, f.language_id, f.path.as_uri())
-    except Exception:  # the report still shows findings without an outline
+    except Exception:  # noqa: BLE001 - the report still shows findings without an outline
         return _File(f, source, None)
     return _File(f, source, outline(doc, lambda offset: index.position(offset).line))
 

@@ -303,7 +303,7 @@ def parse_bib_text(text: str, path: str, encoding: str = "utf-8", encoding_note:
     logger.setLevel(logging.CRITICAL)  # broken blocks are reported as findings instead
     try:
         library = bibtexparser.parse_string(text_lf, parse_stack=[])
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001
         bib.problems.append(BibProblem(0, min(len(text), 1), 0, f"the file could not be parsed: {exc}", "syntax"))
         return bib
     finally:

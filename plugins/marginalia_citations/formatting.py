@@ -251,12 +251,12 @@ def format_references(items: Sequence[dict[str, Any]], style: str = "apa", fmt: 
     loaded = load_style(style, workspace_root)
     try:
         rendered = _render(loaded, items, fmt, sort)
-    except Exception:
+    except Exception:  # noqa: BLE001
         rendered = []
         for item in items:
             try:
                 rendered.extend(_render(loaded, [item], fmt, sort))
-            except Exception as exc:
+            except Exception as exc:  # noqa: BLE001
                 rendered.append(f"{item.get('id', '?')}: cannot be formatted ({type(exc).__name__}: {exc})")
     return [_polish(r, loaded) for r in rendered]
 

@@ -41,7 +41,7 @@ def latex_to_text(value: str) -> str:
         value = _AAS.sub(lambda m: AAS_JOURNALS[m.group(1)], value)
     try:
         out = _decoder().latex_to_text(value)
-    except Exception:
+    except Exception:  # noqa: BLE001
         out = value.replace("{", "").replace("}", "")
     return " ".join(out.split())
 

@@ -399,7 +399,7 @@ class CitationsPlugin(Plugin):
             body = _formatted(json.dumps(item, sort_keys=True), settings.style, str(ctx.workspace_root))
         except StyleError as exc:
             body = f"{_plain_reference(item)}\n\n_(style: {exc})_"
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             body = f"{_plain_reference(item)}\n\n_(citeproc-py failed: {type(exc).__name__})_"
         lines = [f"**{entry.key}** · @{entry.entry_type} · {_where(bib, entry)}", "", body]
         if "DOI" in item:

@@ -49,7 +49,7 @@ def _install(version: str, path: str) -> int:
     try:
         target.mkdir(parents=True, exist_ok=True)
         LocalLanguageTool.from_version_name(version).download()
-    except (Exception, SystemExit) as exc:  # network, checksum, disk: all end as one message
+    except (Exception, SystemExit) as exc:  # noqa: BLE001 - network, checksum, disk: all end as one message
         print(
             f"error: could not download LanguageTool {version}: {type(exc).__name__}: {exc}\n"
             "Without internet: download LanguageTool-<version>.zip from https://languagetool.org/download/ on another machine, "

@@ -195,7 +195,7 @@ class DictionaryCache:
 
         try:
             impl = Dictionary.from_files(str(source.stem))
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             self.errors[key] = f"{source.dic}: cannot be read by spylls ({type(exc).__name__}: {exc})"
             log.error("spelling: %s", self.errors[key])
             return None

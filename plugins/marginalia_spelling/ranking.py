@@ -91,7 +91,7 @@ class Vocabulary:
             from wordfreq import get_frequency_dict
 
             freqs = get_frequency_dict(lang)
-        except Exception as exc:  # no frequency data: Hunspell's order alone
+        except Exception as exc:  # noqa: BLE001 - no frequency data: Hunspell's order alone
             log.info("spelling: no word frequencies for %r (%s)", lang, exc)
             return None
         return Vocabulary(lang, freqs) if freqs else None

@@ -83,7 +83,7 @@ async def test_lazy_range_action_is_resolved_against_its_version(server_env: dic
         await client.wait_for_publish(uri, version=2)
         try:
             await client.code_action_resolve_async(quote)
-        except Exception as exc:
+        except Exception as exc:  # noqa: BLE001
             assert "changed" in str(exc)
         else:
             raise AssertionError("a lazy action for version 1 was resolved on version 2")
