@@ -25,46 +25,73 @@ CONFIG_FILE = ".marginalia.toml"
 STATE_DIR = ".marginalia"
 
 
+def _doc(text: str, **extra: Any) -> dict[str, Any]:
+    """Field metadata: the description shown in the schema, editors and docs."""
+    return {"description": text, **extra}
+
+
 @dataclass
 class LatexSettings:
-    """How LaTeX markup reads as prose.
+    """How LaTeX markup reads as prose."""
 
-    ``commands`` maps a macro (with its backslash) to ``"ignore"`` (drop it and
-    its arguments), ``"placeholder"`` (read as a noun), ``"check"`` (check every
-    text argument) or ``"check:N"`` (check argument N only, 1-based).
-    ``environments`` maps an environment name to ``"ignore"`` or ``"check"``.
-    """
-
-    commands: dict[str, str] = field(default_factory=dict)
-    environments: dict[str, str] = field(default_factory=dict)
+    commands: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_doc(
+            'Your macros, with the backslash: "ignore" (drop it and its arguments), "placeholder" '
+            '(read as a noun), "check" (check every text argument) or "check:N" (argument N only, 1-based).'
+        ),
+    )
+    environments: dict[str, str] = field(
+        default_factory=dict, metadata=_doc('Your environments: "ignore" (skip the body) or "check".')
+    )
 
 
 @dataclass
 class DiagnosticsSettings:
-    debounce_ms: int = field(default=250, metadata={"minimum": 0, "maximum": 10000})
-    # Files larger than this are not checked (a clear message is shown instead).
-    max_file_kb: int = field(default=8192, metadata={"minimum": 1})
-    # Per-rule severity override: {"style.passive": "hint"}.
-    severity: dict[str, str] = field(default_factory=dict)
+    """When and how findings are shown."""
+
+    debounce_ms: int = field(
+        default=250, metadata=_doc("Milliseconds of quiet after an edit before checking.", minimum=0, maximum=10000)
+    )
+    max_file_kb: int = field(
+        default=8192, metadata=_doc("Files larger than this are not checked (a message says so).", minimum=1)
+    )
+    severity: dict[str, str] = field(
+        default_factory=dict,
+        metadata=_doc('Per-rule (or per-plugin) severity override, e.g. {"style.passive-voice": "hint"}.'),
+    )
 
 
 @dataclass
 class CoreSettings:
     """Settings of the core; each plugin's own settings live under its name."""
 
-    # BCP-47 tag such as "en-US", or "auto": the document's own declaration
-    # (babel, polyglossia, front matter `lang:`), else en-US.
-    language: str = "auto"
-    disabled_rules: list[str] = field(default_factory=list)
-    enabled_rules: list[str] = field(default_factory=list)
-    disabled_plugins: list[str] = field(default_factory=list)
-    # Plugins that are off by default (e.g. the model ones) are switched on here.
-    enabled_plugins: list[str] = field(default_factory=list)
-    dictionary: list[str] = field(default_factory=list)
-    latex: LatexSettings = field(default_factory=LatexSettings)
-    diagnostics: DiagnosticsSettings = field(default_factory=DiagnosticsSettings)
-    # Seconds a plugin call may take before the host gives up on it.
-    plugin_time_limit: float = field(default=10.0, metadata={"minimum": 0.1})
+    language: str = field(
+        default="auto",
+        metadata=_doc(
+            'BCP-47 tag such as "en-GB", or "auto": what the document declares '
+            "(babel, polyglossia, front matter lang:), else en-US."
+        ),
+    )
+    disabled_rules: list[str] = field(
+        default_factory=list, metadata=_doc('Rule ids or plugin names not to report, e.g. "style.passive-voice".')
+    )
+    enabled_rules: list[str] = field(default_factory=list, metadata=_doc("Opt-in rules to report."))
+    disabled_plugins: list[str] = field(default_factory=list, metadata=_doc("Plugins not to run at all."))
+    enabled_plugins: list[str] = field(
+        default_factory=list, metadata=_doc('Plugins that are off by default to run, e.g. "completion", "rewrite".')
+    )
+    dictionary: list[str] = field(
+        default_factory=list,
+        metadata=_doc("Extra accepted words (besides .marginalia/dictionary.txt and the user dictionary)."),
+    )
+    latex: LatexSettings = field(default_factory=LatexSettings, metadata=_doc("How LaTeX markup reads as prose."))
+    diagnostics: DiagnosticsSettings = field(
+        default_factory=DiagnosticsSettings, metadata=_doc("When and how findings are shown.")
+    )
+    plugin_time_limit: float = field(
+        default=10.0, metadata=_doc("Seconds a plugin call may take before it is skipped.", minimum=0.1)
+    )
 
 
 # --------------------------------------------------------------------------- conversion
