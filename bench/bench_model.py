@@ -168,7 +168,7 @@ def main(argv: list[str]) -> int:
         for quant in args.quant.split(","):
             try:
                 r = bench_one(folder, size, quant, device, args.runs, args.context, args.new)
-            except Exception as exc:  # report and go on: one broken kernel must not hide the others
+            except Exception as exc:  # noqa: BLE001 - report and go on: one broken kernel must not hide the others
                 print(f"{size:6} {quant:5} failed: {type(exc).__name__}: {exc}", flush=True)
                 continue
             results.append(r)

@@ -258,5 +258,11 @@ def test_cancel_during_a_long_prefill_stops_between_chunks() -> None:
         out = backend.generate(Prompt("continue", long_prompt), GenerationParams(max_new_tokens=5), stop_after_two_chunks)
         assert out.stopped_early and out.text == "" and out.tokens == 0
         assert calls["n"] == 3  # checked before each chunk, stopped before the third
+        assert len(backend._prompt.ids) == 2 * local.PREFILL_CHUNK  # the work done is kept for the next request
+        five = GenerationParams(max_new_tokens=5, min_new_tokens=5)
+        again = backend.generate(Prompt("continue", long_prompt), five, lambda: False)
+        backend.reuse_prompt_cache = False
+        fresh = backend.generate(Prompt("continue", long_prompt), five, lambda: False)
+        assert again.text == fresh.text and again.tokens == 5
     finally:
         rt.close()

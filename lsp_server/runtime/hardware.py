@@ -59,16 +59,17 @@ def cuda_free_bytes() -> int | None:
 def bitsandbytes_version() -> str | None:
     try:
         import bitsandbytes
-    except Exception:  # a broken install is as good as none here
+    except Exception:  # noqa: BLE001 - a broken install is as good as none here
         return None
     return str(getattr(bitsandbytes, "__version__", "?"))
 
 
-# Measured with bench/bench_model.py on the 2-core CI machine (see BENCHMARKS.md):
-# unquantized fp32 decodes fastest on the CPU; bitsandbytes' CPU kernels cost
-# more per token than they save in memory bandwidth at 0.5B.  Quantize on the
-# CPU only when asked, or when the weights would not fit otherwise.
-CPU_DEFAULT_QUANTIZATION = "none"
+# Measured with bench/bench_model.py on the shared 2-core CPU machine (bench/MODEL_BENCHMARKS.md):
+# for the 0.5B rung, bitsandbytes 8-bit took 601 MiB of weights against 1,885 MiB in fp32 and
+# was no slower (cold 24 tokens after 512: p50 37 s vs 72 s; while typing, with the prompt
+# cache: 11 s vs 26 s); 4-bit was smallest (430 MiB) but decoded slowest.  The machine was
+# heavily shared, so the ranking is the finding, not the seconds.
+CPU_DEFAULT_QUANTIZATION = "8bit"
 
 
 def place(settings: ModelSettings) -> Placement:
@@ -84,7 +85,7 @@ def place(settings: ModelSettings) -> Placement:
         if device == "cuda":
             quant = "4bit" if bitsandbytes_version() is not None else "none"
         else:
-            quant = CPU_DEFAULT_QUANTIZATION
+            quant = CPU_DEFAULT_QUANTIZATION if bitsandbytes_version() is not None else "none"
     return Placement(device, quant, free_gpu if free_gpu is not None else available_ram())
 
 

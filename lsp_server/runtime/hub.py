@@ -58,7 +58,7 @@ def cached_models() -> list[CachedModel]:
         from huggingface_hub import scan_cache_dir
 
         info = scan_cache_dir()
-    except Exception:  # no cache dir yet, or an unreadable one: nothing cached
+    except Exception:  # noqa: BLE001 - no cache dir yet, or an unreadable one: nothing cached
         return []
     out = []
     for repo in info.repos:

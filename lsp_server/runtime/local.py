@@ -179,6 +179,10 @@ class LocalBackend:
         with torch.inference_mode():
             for start in range(common, len(want), PREFILL_CHUNK):
                 if should_stop():
+                    if self.reuse_prompt_cache and start > common:
+                        # Keep what was prefilled: the next request (the same prompt, or one typed
+                        # further) starts from there, so a slow CPU still converges on an answer.
+                        self._prompt = _PromptCache(want[:start], copy.deepcopy(cache))
                     return None
                 end = min(start + PREFILL_CHUNK, len(want))
                 self.model(input_ids=ids[:, start:end], use_cache=True, logits_to_keep=1, **{self._cache_kwarg: cache})
