@@ -30,6 +30,10 @@ class CompletionSettings:
     allow_in: list[str] = field(default_factory=list)
     # No suggestion until the paragraph has this many characters before the cursor.
     min_prefix_chars: int = field(default=12, metadata={"minimum": 0, "maximum": 10000})
-    prompt_style: Literal["auto", "continue", "fim"] = "auto"
+    # "continue" sends the text before the cursor; "fim" also the text after it, in the model's
+    # fill-in-the-middle tokens; "auto" uses FIM whenever the tokenizer has FIM tokens.  Qwen2.5
+    # instruct tokenizers carry FIM tokens but only the Coder models are trained on them, so
+    # the default is plain continuation.
+    prompt_style: Literal["auto", "continue", "fim"] = "continue"
     # Also answer textDocument/completion with one item (for clients without inline completion).
     completion_item: bool = True
