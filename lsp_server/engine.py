@@ -72,6 +72,8 @@ class Engine:
         self._dict_lock = threading.Lock()
         self._dict_stamp: tuple[float, float] | None = None
         self._dictionary: frozenset[str] = frozenset()
+        self._parse_lock = threading.Lock()
+        self._parsed: dict[str, tuple[tuple[object, ...], ProseDocument]] = {}
         self.settings: Settings = self._resolve()
 
     # -- settings ------------------------------------------------------------
@@ -113,6 +115,21 @@ class Engine:
 
     # -- documents -----------------------------------------------------------
     def parse(self, source: str, language_id: str, uri: str = "", version: int | None = None) -> ProseDocument:
+        """Parse a buffer; the last parse of each URI is reused when nothing changed, so
+        hover, completion and code actions on the checked version cost no second parse."""
+        with self._parse_lock:
+            hit = self._parsed.get(uri) if uri else None
+        if hit is not None and hit[0] == (language_id, version, self.settings) and hit[1].source == source:
+            return hit[1]
+        doc = self._parse(source, language_id, uri, version)
+        if uri:
+            with self._parse_lock:
+                self._parsed[uri] = ((language_id, version, self.settings), doc)
+                while len(self._parsed) > 32:
+                    self._parsed.pop(next(iter(self._parsed)))
+        return doc
+
+    def _parse(self, source: str, language_id: str, uri: str, version: int | None) -> ProseDocument:
         doc = parse_document(source, language_id, uri, version, self.core.latex)
         if language_id == "latex" and doc.declared_language is None and uri.startswith("file:"):
             # A chapter speaks its book's language (babel/polyglossia in the root's preamble).

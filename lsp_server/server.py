@@ -524,7 +524,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
             return types.CompletionList(is_incomplete=False, items=[])
         slot = ls.session.slot_for(snap)
         try:
-            items = await slot.run(assist.completion_items, slot.engine, snap, snap.index.offset_of(params.position))
+            items = await slot.run_assist(assist.completion_items, slot.engine, snap, snap.index.offset_of(params.position))
         except asyncio.CancelledError:
             stop_generation(COMPLETION_CHANNEL)
             raise
@@ -540,7 +540,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         slot = ls.session.slot_for(snap)
         try:
             async with ls.work_progress("Marginalia", "suggesting a continuation"):
-                items = await slot.run(assist.inline_items, slot.engine, snap, snap.index.offset_of(params.position))
+                items = await slot.run_assist(assist.inline_items, slot.engine, snap, snap.index.offset_of(params.position))
         except asyncio.CancelledError:
             stop_generation(COMPLETION_CHANNEL)
             raise

@@ -80,6 +80,9 @@ class EngineSlot:
         self.root = root
         self.engine = engine
         self._worker = cf.ThreadPoolExecutor(1, thread_name_prefix=f"engine-{root.name if root else 'none'}")
+        # Completions may wait on a model for seconds: they get their own thread so
+        # diagnostics never queue behind a generation.
+        self._assist = cf.ThreadPoolExecutor(1, thread_name_prefix=f"assist-{root.name if root else 'none'}")
         # Settings problems already shown, so a reload with the same mistakes stays quiet.
         self.reported_messages: tuple[str, ...] = ()
 
@@ -88,8 +91,13 @@ class EngineSlot:
         work already running is abandoned (its result ignored) and bounded by plugin time limits."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
 
+    async def run_assist(self, fn: Callable[..., T], *args: Any) -> T:
+        """Like :meth:`run`, on the completion thread."""
+        return await asyncio.get_running_loop().run_in_executor(self._assist, fn, *args)
+
     def shutdown(self) -> None:
         self._worker.shutdown(wait=False, cancel_futures=True)
+        self._assist.shutdown(wait=False, cancel_futures=True)
         try:
             self.engine.shutdown()
         except Exception as exc:  # noqa: BLE001 - shutting down must not fail
