@@ -42,6 +42,7 @@ from lsp_server.diagnostics import CheckedVersion, DiagnosticCache, DiagnosticSt
 from lsp_server.engine import DEFAULT_LANGUAGE
 from lsp_server.plugin import CheckContext
 from lsp_server.session import EngineSlot, Session, Snapshot, unsuitable_reason
+from lsp_server.status import STATUS_NOTIFICATION, status_payload
 from lsp_server.text_document import MarginaliaProtocol
 from lsp_server.workspace_state import DICTIONARY_FILE
 
@@ -156,6 +157,7 @@ class MarginaliaServer(LanguageServer):
         self._failed_uris: set[str] = set()
         self.shut_down = False
         self._diagnostic_caches: dict[str, DiagnosticCache] = {}
+        self._last_status: dict[str, Any] | None = None
 
     # -- messages --------------------------------------------------------------
     def log_to_client(self, message: str, kind: types.MessageType = types.MessageType.Warning) -> None:
@@ -230,6 +232,7 @@ class MarginaliaServer(LanguageServer):
             return None
         self._failed_uris.discard(snap.uri)
         self._checked_once.add(snap.uri)
+        self.send_status(slot)
         for message in self.problems.update(snap.uri, problems):
             self.log_to_client(message)
         if isinstance(outcome, Unsuitable):
@@ -240,6 +243,13 @@ class MarginaliaServer(LanguageServer):
             return CheckedVersion(snap.uri, snap.version, (), ())
         self._unsuitable_shown.pop(snap.uri, None)
         return outcome
+
+    def send_status(self, slot: EngineSlot) -> None:
+        """Tell the client how LanguageTool and the model stand, when that changed."""
+        payload = status_payload(slot.engine)
+        if payload != self._last_status:
+            self._last_status = payload
+            self.protocol.notify(STATUS_NOTIFICATION, payload)
 
     def schedule(self, uri: str, delay: float | None = None) -> None:
         """(Re)start the debounced check of ``uri``; a newer edit cancels the older one."""

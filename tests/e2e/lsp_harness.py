@@ -41,9 +41,10 @@ class Published:
 
 
 class Client(LanguageClient):
-    """pytest-lsp's client, plus the full history of publishDiagnostics."""
+    """pytest-lsp's client, plus the full history of publishDiagnostics and status notifications."""
 
     published: list[Published]
+    statuses: list[Any]
 
     def history(self, uri: str) -> list[Published]:
         return [p for p in self.published if p.uri == uri]
@@ -87,6 +88,10 @@ def _publish(client: Client, params: types.PublishDiagnosticsParams) -> None:
     client.published.append(Published(params.uri, params.version, list(params.diagnostics)))
 
 
+def _status(client: Client, params: Any) -> None:
+    client.statuses.append(params)
+
+
 def _command_or_code_action(obj: Any, _: type) -> types.Command | types.CodeAction:
     # lsprotocol's own hook reads any object with a "command" key as a Command, so a
     # CodeAction that carries a command would arrive mangled; the LSP rule is the type of "command".
@@ -104,8 +109,10 @@ def _converter() -> Any:
 def make_client() -> Client:
     client = Client(converter_factory=_converter)
     client.published = []
+    client.statuses = []
     features = dict(DEFAULT_CLIENT_FEATURES)
     features[types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS] = _publish
+    features["marginalia/status"] = _status
     register_lsp_features(client, features)
     return client
 

@@ -227,3 +227,16 @@ async def test_plugins_come_from_installed_packages_only(server_env: dict[str, s
     async with running_server(env, workspace, init_options=EXAMPLE_ONLY) as client:
         client.open(uri, "TODO\n")
         assert (await client.wait_for_publish(uri, version=1)).diagnostics == []
+
+
+async def test_status_notification_reports_languagetool_and_model(server_env: dict[str, str], workspace: Path) -> None:
+    """VS Code's status bar reads marginalia/status: LanguageTool is off without an install, the model off by default."""
+    uri = (workspace / "s.txt").as_uri()
+    settings = only_plugins("example", "grammar", diagnostics={"debounce_ms": 0}, grammar={"mode": "off"})
+    async with running_server(server_env, workspace, init_options=settings) as client:
+        client.open(uri, "A TODO here.\n")
+        await client.wait_for_publish(uri, version=1)
+        status = await client.wait_for(lambda: client.statuses[-1] if client.statuses else None, what="marginalia/status")
+    assert status.languagetool.state == "off"
+    assert status.model.state == "off"
+    assert status.model.detail == "not enabled"
