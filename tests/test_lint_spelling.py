@@ -66,8 +66,11 @@ def test_a_chapter_is_spelled_in_the_language_of_its_book(ws: Path) -> None:
     as_book = run_lint(["book.tex"], spec, cwd=ws, jobs=1)
     assert [f.path.name for f in as_book.files] == ["book.tex", "preamble.tex", "chapter.tex"]
     assert [x.text for _, x in as_book.findings] == []
-    alone = run_lint(["chapter.tex"], spec, cwd=ws, jobs=1)  # no book: en-US, where "colour" is wrong
-    assert [x.text for _, x in alone.findings] == ["colour"]
+    alone = run_lint(["chapter.tex"], spec, cwd=ws, jobs=1)  # named alone, it still finds the book that includes it
+    assert [x.text for _, x in alone.findings] == []
+    (ws / "loose.tex").write_text("The colour of the sea.\n", encoding="utf-8")
+    loose = run_lint(["loose.tex"], spec, cwd=ws, jobs=1)  # no book includes it: en-US, where "colour" is wrong
+    assert [x.text for _, x in loose.findings] == ["colour"]
 
 
 def test_language_option_overrides_the_workspace(ws: Path, capsys: pytest.CaptureFixture[str],
