@@ -21,9 +21,9 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 sys.path.insert(0, str(REPO / "bench"))
 
-from grammar_quality import manuscripts  # noqa: E402
 from marginalia_grammar_rules import check_text  # noqa: E402
 from marginalia_grammar_rules.text import ChunkText  # noqa: E402
+from rule_quality import manuscripts  # noqa: E402
 
 from lsp_server.documents import language_for_path, parse_document  # noqa: E402
 from lsp_server.documents.plaintext import parse_plaintext  # noqa: E402

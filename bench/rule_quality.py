@@ -1,6 +1,6 @@
-"""Style rules on the real corpus: findings per 1000 words by rule, and samples to review.
+"""A rule plugin on the real corpus: findings per 1000 words by rule, and samples to review.
 
-    python bench/style_quality.py [CORPUS_DIR] [--samples N] [--dump FILE]
+    python bench/rule_quality.py --plugin grammar-rules|style [CORPUS_DIR] [--samples N] [--dump FILE]
 
 Prints a table (rule, findings, per 1000 words) over every LaTeX/Markdown
 manuscript in the corpus, and writes up to N random findings per rule with their
@@ -20,11 +20,10 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 
 from marginalia_grammar_rules.text import ChunkText  # noqa: E402
-from marginalia_style import StylePlugin  # noqa: E402
 
 from lsp_server.documents import language_for_path  # noqa: E402
 from lsp_server.engine import Engine  # noqa: E402
-from lsp_server.plugin import Finding, LoadedPlugins  # noqa: E402
+from lsp_server.plugin import Finding, discover  # noqa: E402
 
 PROSE_SUFFIXES = {".tex", ".md", ".qmd", ".rmd", ".markdown"}
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
@@ -49,8 +48,13 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--samples", type=int, default=25)
     ap.add_argument("--dump", default="")
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--plugin", default="grammar-rules", help="the plugin whose rules are reviewed (grammar-rules, style, …)")
     args = ap.parse_args(argv)
-    engine = Engine(None, {}, loaded=LoadedPlugins({"style": StylePlugin()}, {}))
+    loaded = discover(include=[args.plugin])
+    if args.plugin not in loaded.plugins:
+        print(f"plugin {args.plugin} is not available: {loaded.blocked.get(args.plugin, 'not installed')}", file=sys.stderr)
+        return 2
+    engine = Engine(None, {}, loaded=loaded)
     counts: Counter[str] = Counter()
     found: dict[str, list[tuple[Path, str, Finding]]] = defaultdict(list)
     words = english_words = 0
@@ -65,7 +69,7 @@ def main(argv: list[str]) -> int:
         for f in result.findings:
             counts[f.rule] += 1
             found[f.rule].append((path, text, f))
-    print(f"{len(manuscripts(Path(args.corpus)))} files, {words} words of prose ({english_words} English; the style rules check English only)")
+    print(f"{len(manuscripts(Path(args.corpus)))} files, {words} words of prose ({english_words} English; the rules check English only)")
     print(f"{'rule':34} {'findings':>8} {'per 1000 words':>15}")
     for rule, n in sorted(counts.items(), key=lambda kv: -kv[1]):
         print(f"{rule:34} {n:8d} {1000 * n / max(english_words, 1):15.2f}")
