@@ -11,8 +11,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-from dataclasses import dataclass
 from functools import cached_property
+from typing import NamedTuple
 
 from lsp_server.documents.model import Chunk, Piece, PieceKind
 
@@ -29,8 +29,10 @@ _FOREIGN = frozenset(
 _WORDS = re.compile(r"[^\W\d_]+")
 
 
-@dataclass(frozen=True, slots=True)
-class Token:
+class Token(NamedTuple):
+    """A word, number or punctuation mark of a chunk.  A tuple, not a dataclass: a hundred
+    thousand are built per book and a tuple is built three times faster."""
+
     start: int
     end: int
     text: str
