@@ -6,25 +6,15 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_location import CORPUS
+from corpus_location import covers_markup, manuscripts
 from fakes.languagetool_server import FakeLanguageTool
 from marginalia_grammar import LanguageToolPlugin
 from marginalia_grammar.settings import LanguageToolSettings
 from marginalia_grammar_rules import check_text
 
 from lsp_server.documents import language_for_path, parse_document
-from lsp_server.documents.model import Chunk, ProseDocument
-from lsp_server.plugin import CheckContext, Finding
-
-SUFFIXES = {".tex", ".md", ".qmd", ".rmd"}
-
-
-def _manuscripts() -> list[str]:
-    if CORPUS is None:
-        return ["<corpus missing>"]
-    return sorted(
-        str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.suffix.lower() in SUFFIXES and "bib-messy" not in p.parts and p.is_file()
-    )
+from lsp_server.documents.model import ProseDocument
+from lsp_server.plugin import CheckContext
 
 
 def _parse(corpus_dir: Path, rel: str) -> ProseDocument:
@@ -32,25 +22,13 @@ def _parse(corpus_dir: Path, rel: str) -> ProseDocument:
     return parse_document(path.read_text(encoding="utf-8", errors="replace"), language_for_path(path) or "plaintext", path.as_uri())
 
 
-def _covers_markup(chunk: Chunk, f: Finding) -> bool:
-    """Does the finding's source span reach outside the source of the chunk's prose pieces?"""
-    prose_src = [(p.src_start, p.src_end) for p in chunk.pieces if not p.kind.is_placeholder]
-    pos = f.start
-    for s, e in prose_src:
-        if s <= pos < e:
-            pos = e
-        if pos >= f.end:
-            return False
-    return pos < f.end
-
-
-@pytest.mark.parametrize("rel", _manuscripts())
+@pytest.mark.parametrize("rel", manuscripts())
 def test_offline_rules_never_cover_markup(corpus_dir: Path, rel: str) -> None:
     doc = _parse(corpus_dir, rel)
     bad = []
     for chunk in doc.chunks:  # every chunk as English, whatever the document declares: the strictest case
         for f in check_text(chunk):
-            if _covers_markup(chunk, f) or not chunk.src_start <= f.start <= f.end <= chunk.src_end:
+            if covers_markup(chunk, f) or not chunk.src_start <= f.start <= f.end <= chunk.src_end:
                 bad.append((f.rule, doc.source[f.start : f.end]))
     assert not bad, f"{rel}: findings over markup: {bad[:5]}"
 
@@ -63,5 +41,5 @@ def test_languagetool_findings_never_cover_markup(corpus_dir: Path, rel: str) ->
         ctx = CheckContext(settings=LanguageToolSettings(mode="remote", url=fake.url), core=None)
         found = [(c, f) for c in doc.chunks for f in plugin.check_chunk(c, ctx)]
         assert fake.check_requests == len(doc.chunks)
-    bad = [(f.rule, doc.source[f.start : f.end]) for c, f in found if _covers_markup(c, f)]
+    bad = [(f.rule, doc.source[f.start : f.end]) for c, f in found if covers_markup(c, f)]
     assert not bad, f"{rel}: LanguageTool findings over markup: {bad[:5]}"

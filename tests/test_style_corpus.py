@@ -6,23 +6,13 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from corpus_location import CORPUS
+from corpus_location import covers_markup, manuscripts
 from marginalia_style import StylePlugin
 
 from lsp_server.documents import language_for_path
-from lsp_server.documents.model import Chunk, ProseDocument
+from lsp_server.documents.model import ProseDocument
 from lsp_server.engine import Engine
 from lsp_server.plugin import Finding, LoadedPlugins
-
-SUFFIXES = {".tex", ".md", ".qmd", ".rmd"}
-
-
-def _manuscripts() -> list[str]:
-    if CORPUS is None:
-        return ["<corpus missing>"]
-    return sorted(
-        str(p.relative_to(CORPUS)) for p in CORPUS.rglob("*") if p.suffix.lower() in SUFFIXES and "bib-messy" not in p.parts and p.is_file()
-    )
 
 
 @pytest.fixture(scope="module")
@@ -31,31 +21,19 @@ def engine() -> Engine:
     return Engine(None, {"language": "en-US"}, loaded=LoadedPlugins({"style": StylePlugin()}, {}))
 
 
-def _covers_markup(chunk: Chunk, f: Finding) -> bool:
-    """Does the finding's span reach outside the source of the chunk's typed prose pieces?"""
-    prose_src = [(p.src_start, p.src_end) for p in chunk.pieces if not p.kind.is_placeholder]
-    pos = f.start
-    for s, e in prose_src:
-        if s <= pos < e:
-            pos = e
-        if pos >= f.end:
-            return False
-    return pos < f.end
-
-
 def _check(engine: Engine, corpus_dir: Path, rel: str) -> tuple[ProseDocument, list[Finding]]:
     path = corpus_dir / rel
     doc = engine.parse(path.read_text(encoding="utf-8", errors="replace"), language_for_path(path) or "plaintext", path.as_uri())
     return doc, engine.check(doc, ["style"]).findings
 
 
-@pytest.mark.parametrize("rel", _manuscripts())
+@pytest.mark.parametrize("rel", manuscripts())
 def test_style_findings_never_cover_markup(engine: Engine, corpus_dir: Path, rel: str) -> None:
     doc, findings = _check(engine, corpus_dir, rel)
     bad = []
     for f in findings:
         chunk = doc.chunk_at(f.start)
-        if chunk is None or f.end > chunk.src_end or _covers_markup(chunk, f):
+        if chunk is None or f.end > chunk.src_end or covers_markup(chunk, f):
             bad.append((f.rule, doc.source[f.start : f.end]))
     assert not bad, f"{rel}: style findings over markup: {bad[:5]}"
 
