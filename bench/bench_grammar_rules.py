@@ -24,6 +24,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 sys.path.insert(0, str(REPO / "bench"))
 
+from edit_timing import time_edits  # noqa: E402
 from marginalia_grammar_rules import GrammarRulesPlugin, check_text  # noqa: E402
 
 from lsp_server.documents import language_for_path  # noqa: E402
@@ -71,22 +72,8 @@ def main(argv: list[str]) -> int:
     t_raw, c_raw = time.perf_counter() - t0, time.process_time() - c0
 
     rng = random.Random(args.seed)
-    total, check_only, check_cpu, rechecked = [], [], [], []
-    text_pieces = [(c, p) for c in doc.chunks for p in c.pieces if p.exact and p.src_end - p.src_start > 2]
-    current = source
-    for version in range(1, args.edits + 1):
-        _, piece = rng.choice(text_pieces)
-        at = rng.randrange(piece.src_start + 1, piece.src_end)
-        edited = current[:at] + "e" + current[at:]  # same length elsewhere is not needed: the map is rebuilt
-        t0 = time.perf_counter()
-        d = eng.parse(edited, lang_id, "file:///book", version)
-        t1, c1 = time.perf_counter(), time.process_time()
-        r = eng.check(d)
-        t2, c2 = time.perf_counter(), time.process_time()
-        check_cpu.append(c2 - c1)
-        total.append(t2 - t0)
-        check_only.append(t2 - t1)
-        rechecked.append(r.checked_chunks.get("grammar-rules", 0))
+    timings = time_edits(eng, doc, lang_id, "grammar-rules", args.edits, rng)
+    total, check_only, check_cpu, rechecked = timings.total, timings.check_only, timings.check_cpu, timings.rechecked
     print(f"book: {len(source) / 1e6:.2f} MB {lang_id}, {len(doc.chunks)} chunks, {words:,} words of prose; "
           f"{len(result.findings)} findings ({raw} without cache/dedup)")
     print()

@@ -29,6 +29,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "plugins"))
 sys.path.insert(0, str(REPO / "bench"))
 
+from edit_timing import time_edits  # noqa: E402
 from marginalia_grammar_rules import GrammarRulesPlugin  # noqa: E402
 from marginalia_spelling import SpellingPlugin  # noqa: E402
 from marginalia_style import StylePlugin, check_chunk_rules  # noqa: E402
@@ -103,30 +104,10 @@ def main(argv: list[str]) -> int:
     t_doc, c_doc = (time.perf_counter() - t0) / 20, (time.process_time() - c0) / 20
 
     rng = random.Random(args.seed)
-    total, check_only, check_cpu, rechecked = [], [], [], []
-    text_pieces = [p for c in doc.chunks for p in c.pieces if p.exact and p.src_end - p.src_start > 2]
-    for version in range(1, args.edits + 1):
-        piece = rng.choice(text_pieces)
-        at = rng.randrange(piece.src_start + 1, piece.src_end)
-        edited = source[:at] + "e" + source[at:]
-        t0 = time.perf_counter()
-        d = eng.parse(edited, lang_id, "file:///book", version)
-        t1, c1 = time.perf_counter(), time.process_time()
-        r = eng.check(d)
-        t2, c2 = time.perf_counter(), time.process_time()
-        check_cpu.append(c2 - c1)
-        total.append(t2 - t0)
-        check_only.append(t2 - t1)
-        rechecked.append(r.checked_chunks.get("style", 0))
-    alone_check, alone_cpu = [], []
-    for version in range(1, args.edits + 1):
-        piece = rng.choice(text_pieces)
-        at = rng.randrange(piece.src_start + 1, piece.src_end)
-        d = alone.parse(source[:at] + "e" + source[at:], lang_id, "file:///book", version)
-        t1, c1 = time.perf_counter(), time.process_time()
-        alone.check(d)
-        alone_check.append(time.perf_counter() - t1)
-        alone_cpu.append(time.process_time() - c1)
+    timings = time_edits(eng, doc, lang_id, "style", args.edits, rng)
+    total, check_only, check_cpu, rechecked = timings.total, timings.check_only, timings.check_cpu, timings.rechecked
+    alone_timings = time_edits(alone, doc, lang_id, "style", args.edits, rng)
+    alone_check, alone_cpu = alone_timings.check_only, alone_timings.check_cpu
     print(f"book: {len(source) / 1e6:.2f} MB {lang_id}, {len(doc.chunks)} chunks, {words:,} words of prose; "
           f"{len(result.findings)} findings, {style_findings} of them style ({raw} style per-paragraph findings without cache)")
     print()

@@ -131,7 +131,12 @@ class Engine:
 
     def _parse(self, source: str, language_id: str, uri: str, version: int | None) -> ProseDocument:
         doc = parse_document(source, language_id, uri, version, self.core.latex)
-        if language_id == "latex" and doc.declared_language is None and uri.startswith("file:"):
+        if (
+            language_id == "latex"
+            and doc.declared_language is None
+            and uri.startswith("file:")
+            and "\\documentclass" not in source  # a root without babel has no book above it
+        ):
             # A chapter speaks its book's language (babel/polyglossia in the root's preamble).
             from lsp_server.documents.book_language import book_language
 
