@@ -32,8 +32,20 @@ class Match:
 CheckFn = Callable[[ChunkText, RuleOptions], Iterator[Match]]
 
 
+class HasExamples:
+    """Rules keep their incorrect/correct examples as JSON beside their module."""
+
+    examples_path: Path | None
+
+    def examples(self) -> dict[str, Any]:
+        if self.examples_path is None:
+            return {}
+        data: dict[str, Any] = json.loads(self.examples_path.read_text(encoding="utf-8"))
+        return data
+
+
 @dataclass(frozen=True)
-class Rule:
+class Rule(HasExamples):
     id: str
     description: str
     check: CheckFn
@@ -42,12 +54,6 @@ class Rule:
     skip_roles: frozenset[str] = frozenset()
     # Where the incorrect/correct examples live (JSON beside the rule's module).
     examples_path: Path | None = field(default=None, compare=False)
-
-    def examples(self) -> dict[str, Any]:
-        if self.examples_path is None:
-            return {}
-        data: dict[str, Any] = json.loads(self.examples_path.read_text(encoding="utf-8"))
-        return data
 
 
 def examples_beside(module_file: str) -> Path:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from marginalia_grammar_rules.rules.base import Match, examples_beside, keep_case
+from marginalia_grammar_rules.rules.base import HasExamples, Match, examples_beside, keep_case
 
 from lsp_server.documents.model import Chunk
 from lsp_server.plugin import Severity
@@ -21,7 +19,7 @@ CheckFn = Callable[[StyleText, StyleSettings], Iterator[Match]]
 
 
 @dataclass(frozen=True)
-class Rule:
+class Rule(HasExamples):
     id: str
     description: str
     check: CheckFn
@@ -32,11 +30,6 @@ class Rule:
     # Why the rule exists, shown on hover (the rule module's docstring).
     explanation: str = field(default="", compare=False)
 
-    def examples(self) -> dict[str, Any]:
-        if self.examples_path is None:
-            return {}
-        data: dict[str, Any] = json.loads(self.examples_path.read_text(encoding="utf-8"))
-        return data
 
 
 # A finding of a document rule: the chunk it is in and the match in that chunk's prose offsets.
@@ -45,7 +38,7 @@ ReportFn = Callable[[DocumentFacts, StyleSettings], Iterator[Located]]
 
 
 @dataclass(frozen=True)
-class DocumentRule:
+class DocumentRule(HasExamples):
     """A rule that needs the whole document (consistency, definitions), fed by cached chunk facts."""
 
     id: str
@@ -55,11 +48,6 @@ class DocumentRule:
     examples_path: Path | None = field(default=None, compare=False)
     explanation: str = field(default="", compare=False)
 
-    def examples(self) -> dict[str, Any]:
-        if self.examples_path is None:
-            return {}
-        data: dict[str, Any] = json.loads(self.examples_path.read_text(encoding="utf-8"))
-        return data
 
 
 FRAGMENT_ROLES = frozenset({"table", "heading", "code"})
