@@ -38,7 +38,20 @@ Every setting can be given in four places; later ones win:
    `<!-- marginalia: disable=spelling.misspelled -->` (Markdown).
 
 An invalid value falls back to its default with one message; it never stops the checks.
+
+Settings marked **untrusted: ignored** name a program, a server, a model, credentials or files to load.
+In a workspace you have not trusted (VS Code's restricted mode, or `marginalia serve --untrusted`) the
+workspace's `.marginalia.toml` / `[tool.marginalia]` cannot set them, VS Code ignores their workspace
+values, and completion and rewrite do not run; set them in your user settings instead. Those marked
+**user settings only** (programs to run) are machine-scoped in VS Code: its workspace settings never set them
+(a trusted workspace's `.marginalia.toml` still may).
 """
+
+# What the schema's x-restricted value (lsp_server.config.restricted) means for a reader.
+RESTRICTED_NOTES = {
+    "machine": "**untrusted: ignored; user settings only** (VS Code).",
+    "machine-overridable": "**untrusted: ignored.**",
+}
 
 
 def _leaves(node: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -80,7 +93,8 @@ def render(schema: dict[str, Any]) -> str:
         out.append("| Setting | Type | Default | Description |\n| --- | --- | --- | --- |")
         for key, node in groups[group]:
             default = json.dumps(node.get("default"), ensure_ascii=False)
-            out.append(f"| `{key}` | {_type(node)} | `{_cell(default)}` | {_cell(node.get('description', ''))} |")
+            description = " ".join(filter(None, [node.get("description", ""), RESTRICTED_NOTES.get(node.get("x-restricted", ""), "")]))
+            out.append(f"| `{key}` | {_type(node)} | `{_cell(default)}` | {_cell(description)} |")
     return "\n".join(out) + "\n"
 
 

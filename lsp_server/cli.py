@@ -109,6 +109,11 @@ def build_parser() -> argparse.ArgumentParser:
     how = serve.add_mutually_exclusive_group()
     how.add_argument("--stdio", action="store_true", help="talk LSP over stdin/stdout (the default)")
     how.add_argument("--tcp", metavar="HOST:PORT", help="listen on a TCP socket instead")
+    serve.add_argument(
+        "--untrusted", action="store_true",
+        help="restricted mode for a workspace you do not trust: its .marginalia.toml may not choose programs, "
+        "servers, models or files to load, and no model runs",
+    )
 
     lint = sub.add_parser(
         "lint",
@@ -181,9 +186,9 @@ def _cmd_serve(args: argparse.Namespace) -> int:
         _err(f"the language server module is not available ({exc})")
         return EXIT_ERROR
     if address is not None:
-        server.start_tcp(*address)
+        server.start_tcp(*address, trusted=not args.untrusted)
     else:
-        server.start_io()
+        server.start_io(trusted=not args.untrusted)
     return EXIT_OK
 
 

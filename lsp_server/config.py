@@ -30,6 +30,23 @@ def _doc(text: str, **extra: Any) -> dict[str, Any]:
     return {"description": text, **extra}
 
 
+# --------------------------------------------------------------------------- workspace trust
+
+# Field metadata key, and the schema keyword it becomes, of a setting that an untrusted
+# workspace may not set; its value says where the setting may come from (VS Code's scopes).
+RESTRICTED = "restricted"
+SCHEMA_RESTRICTED = "x-restricted"
+# "machine": it names a program to run, so only the user's own settings choose it;
+# "machine-overridable": it names a server, a model, credentials or files to load, which a
+# trusted workspace may choose for its project.
+RestrictedScope = Literal["machine", "machine-overridable"]
+
+
+def restricted(scope: RestrictedScope = "machine-overridable", **extra: Any) -> dict[str, Any]:
+    """Field metadata of a setting that an untrusted workspace's configuration may not set."""
+    return {RESTRICTED: scope, **extra}
+
+
 @dataclass
 class LatexSettings:
     """How LaTeX markup reads as prose."""
@@ -266,6 +283,36 @@ def resolve(layers: list[Mapping[str, Any]], plugin_settings: Mapping[str, type]
     return Settings(core, plugins, tuple(messages), merged)
 
 
+def _strip(data: Mapping[str, Any], cls: type, path: str, dropped: list[str]) -> dict[str, Any]:
+    fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+    hints = typing.get_type_hints(cls)
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        f = fields.get(key.replace("-", "_"))
+        if f is not None and RESTRICTED in f.metadata:
+            dropped.append(f"{path}.{key}")
+            continue
+        tp = hints[f.name] if f is not None else None
+        if dataclasses.is_dataclass(tp) and isinstance(tp, type) and isinstance(value, Mapping):
+            value = _strip(value, tp, f"{path}.{key}", dropped)
+        out[key] = value
+    return out
+
+
+def strip_restricted(data: Mapping[str, Any], plugin_settings: Mapping[str, type]) -> tuple[dict[str, Any], list[str]]:
+    """``data`` (one untrusted source) without the settings marked :func:`restricted`, and their dotted names.
+
+    Unknown keys pass through, so :func:`resolve` still names them as typos.
+    """
+    dropped: list[str] = []
+    out = _strip({k: v for k, v in data.items() if k not in plugin_settings}, CoreSettings, "marginalia", dropped)
+    for name, value in data.items():
+        if name in plugin_settings:
+            cls = plugin_settings[name]
+            out[name] = _strip(value, cls, f"marginalia.{name}", dropped) if isinstance(value, Mapping) else value
+    return out, dropped
+
+
 # --------------------------------------------------------------------------- schema
 
 
@@ -323,6 +370,8 @@ def dataclass_schema(cls: type) -> dict[str, Any]:
                 prop[key] = f.metadata[key]
         if "description" in f.metadata:
             prop["description"] = f.metadata["description"]
+        if RESTRICTED in f.metadata:
+            prop[SCHEMA_RESTRICTED] = f.metadata[RESTRICTED]
         props[f.name] = prop
     schema: dict[str, Any] = {"type": "object", "properties": props, "additionalProperties": False}
     if cls.__doc__ and not cls.__doc__.startswith(cls.__name__ + "("):

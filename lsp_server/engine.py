@@ -20,7 +20,7 @@ from typing import Any, TypeVar
 from urllib.parse import urlparse
 from urllib.request import url2pathname
 
-from lsp_server.config import CoreSettings, Settings, read_workspace_file, resolve
+from lsp_server.config import CoreSettings, Settings, read_workspace_file, resolve, strip_restricted
 from lsp_server.dispatch import PluginHost
 from lsp_server.documents import parse_document
 from lsp_server.documents.model import ProseDocument
@@ -64,8 +64,14 @@ class Engine:
         root: Path | None = None,
         editor_settings: Mapping[str, Any] | None = None,
         loaded: LoadedPlugins | None = None,
+        *,
+        trusted: bool = True,
     ) -> None:
         self.root = root.resolve() if root is not None else None
+        # Untrusted (restricted mode): the workspace file may not name programs, servers,
+        # models or files to load, and plugins that need trust do not run.
+        self.trusted = trusted
+        self.ignored_untrusted: tuple[str, ...] = ()
         self.loaded = loaded if loaded is not None else discover()
         self.host = PluginHost(self.loaded.plugins)
         self._editor_settings: Mapping[str, Any] = editor_settings or {}
@@ -83,6 +89,9 @@ class Engine:
 
     def _resolve(self) -> Settings:
         file_layer, file_msgs = read_workspace_file(self.root)
+        if not self.trusted:
+            file_layer, ignored = strip_restricted(file_layer, self.plugin_settings_types)
+            self.ignored_untrusted = tuple(ignored)
         settings = resolve([file_layer, dict(self._editor_settings)], self.plugin_settings_types)
         if file_msgs:
             settings = dataclasses.replace(settings, messages=tuple(file_msgs) + settings.messages)
@@ -159,6 +168,8 @@ class Engine:
             if name in core.disabled_plugins:
                 continue
             if not plugin.enabled_by_default and name not in core.enabled_plugins:
+                continue
+            if plugin.requires_trust and not self.trusted:
                 continue
             names.append(name)
         return names

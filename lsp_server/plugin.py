@@ -141,6 +141,8 @@ class Plugin:
     languages: ClassVar[frozenset[str]] = frozenset()
     # Some plugins are part of the product but must be asked for.
     enabled_by_default: ClassVar[bool] = True
+    # Plugins that load a model do not run in an untrusted workspace (restricted mode).
+    requires_trust: ClassVar[bool] = False
 
     def check_chunk(self, chunk: Chunk, ctx: CheckContext) -> Iterable[Finding]:
         return ()

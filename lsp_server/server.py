@@ -39,11 +39,12 @@ from lsp_server.code_actions import (
 )
 from lsp_server.config import CONFIG_FILE, STATE_DIR, deep_merge
 from lsp_server.diagnostics import CheckedVersion, DiagnosticCache, DiagnosticStore, ProblemLog, install_diagnostic_hook
-from lsp_server.engine import DEFAULT_LANGUAGE
+from lsp_server.engine import DEFAULT_LANGUAGE, Engine
 from lsp_server.plugin import CheckContext
 from lsp_server.session import EngineSlot, Session, Snapshot, unsuitable_reason
 from lsp_server.status import STATUS_NOTIFICATION, status_payload
 from lsp_server.text_document import MarginaliaProtocol
+from lsp_server.trust import UNTRUSTED_OPTION, restricted_mode_note
 from lsp_server.workspace_state import DICTIONARY_FILE
 
 log = logging.getLogger(__name__)
@@ -138,7 +139,7 @@ def _uri_of(args: tuple[Any, ...]) -> str | None:
 
 
 class MarginaliaServer(LanguageServer):
-    def __init__(self) -> None:
+    def __init__(self, trusted: bool = True) -> None:
         super().__init__(
             NAME,
             _version(),
@@ -146,7 +147,10 @@ class MarginaliaServer(LanguageServer):
             protocol_cls=MarginaliaProtocol,
             converter_factory=lambda: install_diagnostic_hook(default_converter()),
         )
-        self.session = Session()
+        # False: restricted mode (``serve --untrusted`` or initializationOptions.untrustedWorkspace).
+        self.trusted = trusted
+        self.session = Session(lambda root, settings: Engine(root, settings, trusted=self.trusted))
+        self._trust_notes: dict[Path | None, str] = {}
         self.store = DiagnosticStore()
         self.problems = ProblemLog()
         self.client = ClientFeatures()
@@ -173,6 +177,10 @@ class MarginaliaServer(LanguageServer):
             where = f" for {slot.root}" if slot.root else ""
             self.show(f"some settings{where} are invalid and their defaults are used:\n- " + "\n- ".join(messages))
         slot.reported_messages = messages
+        note = restricted_mode_note(slot.engine)
+        if note and note != self._trust_notes.get(slot.root):
+            self._trust_notes[slot.root] = note
+            self.log_to_client(note, types.MessageType.Info)
 
     @contextlib.asynccontextmanager
     async def work_progress(self, title: str, message: str | None = None) -> AsyncIterator[None]:
@@ -366,6 +374,9 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
     def initialize(ls: MarginaliaServer, params: types.InitializeParams) -> None:
         ls.client = ClientFeatures.of(params.capabilities)
         ls._init_settings = settings_section(params.initialization_options)
+        options = params.initialization_options
+        if isinstance(options, Mapping) and options.get(UNTRUSTED_OPTION) is True:
+            ls.trusted = False
         ls.session.editor_settings = dict(ls._init_settings)
         roots = Session.roots_of(ls.workspace)
         ls.session.set_roots(roots)
@@ -596,8 +607,8 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         ls.recheck_open_documents()
 
 
-def create_server() -> MarginaliaServer:
-    server = MarginaliaServer()
+def create_server(trusted: bool = True) -> MarginaliaServer:
+    server = MarginaliaServer(trusted)
     _register(server)
     return server
 
@@ -620,20 +631,20 @@ def _leave(server: MarginaliaServer) -> None:
     timer.start()
 
 
-def start_io() -> None:
-    """Serve one client over stdin/stdout."""
+def start_io(trusted: bool = True) -> None:
+    """Serve one client over stdin/stdout (``trusted=False``: restricted mode)."""
     _configure_logging()
-    server = create_server()
+    server = create_server(trusted)
     try:
         server.start_io()
     finally:
         _leave(server)
 
 
-def start_tcp(host: str = "127.0.0.1", port: int = 2087) -> None:
+def start_tcp(host: str = "127.0.0.1", port: int = 2087, trusted: bool = True) -> None:
     """Serve one client over TCP (localhost by default: a document may not reach the network)."""
     _configure_logging()
-    server = create_server()
+    server = create_server(trusted)
     try:
         server.start_tcp(host, port)
     finally:

@@ -26,7 +26,8 @@ def _component(engine: Engine, plugin_name: str) -> dict[str, Any]:
         blocked = engine.loaded.blocked.get(plugin_name)
         return {"state": "failed", "detail": blocked} if blocked else {"state": "off"}
     if plugin_name not in engine.enabled_plugins():
-        return {"state": "off", "detail": "not enabled"}
+        untrusted = plugin.requires_trust and not engine.trusted
+        return {"state": "off", "detail": "off in an untrusted workspace" if untrusted else "not enabled"}
     try:
         ready, line = plugin.status()
     except Exception as exc:  # noqa: BLE001 - a status line must never break a check

@@ -11,6 +11,8 @@ import dataclasses
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lsp_server.config import restricted
+
 Backend = Literal["local", "openai"]
 Quantization = Literal["auto", "4bit", "8bit", "none"]
 DeviceChoice = Literal["auto", "cuda", "cpu"]
@@ -27,18 +29,19 @@ class ModelSettings:
     environment variable named by ``api_key_env``, never from a file.
     """
 
-    backend: Backend = "local"
-    name: str = "auto"
-    path: str = ""
-    revision: str = ""
+    # Where text goes and which weights load: an untrusted workspace may choose none of these.
+    backend: Backend = field(default="local", metadata=restricted())
+    name: str = field(default="auto", metadata=restricted())
+    path: str = field(default="", metadata=restricted())
+    revision: str = field(default="", metadata=restricted())
     quantization: Quantization = "auto"
     device: DeviceChoice = "auto"
     # Download the weights on first use when a network exists (else only the HF cache is used).
     download: bool = True
     # CPU threads for torch; 0 keeps torch's default.
     threads: int = field(default=0, metadata={"minimum": 0, "maximum": 256})
-    url: str = "http://127.0.0.1:8000/v1"
-    api_key_env: str = ""
+    url: str = field(default="http://127.0.0.1:8000/v1", metadata=restricted())
+    api_key_env: str = field(default="", metadata=restricted())
     # Seconds an HTTP request to the remote backend may take.
     request_timeout: float = field(default=30.0, metadata={"minimum": 0.5, "maximum": 600.0})
 

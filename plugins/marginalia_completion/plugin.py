@@ -26,6 +26,7 @@ class CompletionPlugin(Plugin):
     name = "completion"
     Settings = CompletionSettings
     enabled_by_default = False  # needs model weights: opt in with enabled_plugins = ["completion"]
+    requires_trust = True  # no model loads (or downloads) in an untrusted workspace
     languages = frozenset({"latex", "markdown", "quarto", "rmarkdown", "plaintext"})
     time_limit = 10.0
     # How a model is loaded; tests put a scripted backend here.

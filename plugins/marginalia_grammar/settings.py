@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
+from lsp_server.config import restricted
+
 Mode = Literal["auto", "local", "remote", "off"]
 
 
@@ -17,13 +19,13 @@ class LanguageToolSettings:
 
     mode: Mode = "auto"
     # Remote server, e.g. "https://languagetool.example.org" (mode "remote" only).
-    url: str = ""
-    username: str = ""
-    api_key: str = ""
+    url: str = field(default="", metadata=restricted())
+    username: str = field(default="", metadata=restricted())
+    api_key: str = field(default="", metadata=restricted())
     # Folder holding LanguageTool-<version>/ (default: $LTP_PATH or ~/.cache/language_tool_python),
     # or a LanguageTool folder with languagetool-server.jar itself.
-    install_path: str = ""
-    java_path: str = "java"
+    install_path: str = field(default="", metadata=restricted("machine"))
+    java_path: str = field(default="java", metadata=restricted("machine"))
     startup_timeout: float = field(default=60.0, metadata={"minimum": 1, "maximum": 600})
     request_timeout: float = field(default=30.0, metadata={"minimum": 1, "maximum": 600})
     max_concurrent_requests: int = field(default=2, metadata={"minimum": 1, "maximum": 32})

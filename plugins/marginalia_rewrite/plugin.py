@@ -46,6 +46,7 @@ class RewritePlugin(Plugin):
     name = "rewrite"
     Settings = RewriteSettings
     enabled_by_default = False  # needs model weights: opt in with enabled_plugins = ["rewrite"]
+    requires_trust = True  # no model loads (or downloads) in an untrusted workspace
     languages = frozenset({"latex", "markdown", "quarto", "rmarkdown", "plaintext"})
     time_limit = 60.0
     # How a model is loaded; tests put a scripted backend here.

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from lsp_server.config import restricted
+
 
 @dataclass
 class SpellingSettings:
@@ -24,4 +26,4 @@ class SpellingSettings:
     max_suggestions: int = field(default=5, metadata={"minimum": 0, "maximum": 20})
     # Extra Hunspell dictionaries: folders holding <lang>.dic/.aff pairs, or .dic files.
     # Relative paths are read from the workspace root. They win over bundled and system ones.
-    dictionaries: list[str] = field(default_factory=list)
+    dictionaries: list[str] = field(default_factory=list, metadata=restricted())

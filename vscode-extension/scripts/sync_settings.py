@@ -24,22 +24,17 @@ PREFIX = "marginalia."
 # Copied as they are from the schema to the contribution.
 KEPT = ("type", "default", "enum", "minimum", "maximum", "items", "additionalProperties", "description")
 
-# Settings that choose a program to run: only the user (machine) may set them, never a workspace.
-MACHINE_SCOPED = ("grammar.java_path", "grammar.install_path")
-# Settings a workspace could abuse (run programs, send text elsewhere, load files):
-# VS Code ignores their workspace values in an untrusted (restricted) workspace.
-RESTRICTED = (
-    "server.command",
-    *MACHINE_SCOPED,
-    "grammar.url",
-    "grammar.api_key",
-    "completion.model.path",
-    "completion.model.url",
-    "completion.model.api_key_env",
-    "rewrite.model.path",
-    "rewrite.model.url",
-    "rewrite.model.api_key_env",
-    "spelling.dictionaries",
+# The server marks each setting that an untrusted workspace may not set (lsp_server.config.restricted)
+# with this schema keyword, whose value is the VS Code scope it gets: "machine" (a program to run:
+# user settings only) or "machine-overridable" (a server, model, credentials or files: user
+# settings, or a trusted workspace's).  VS Code ignores their workspace values in restricted mode.
+SCHEMA_RESTRICTED = "x-restricted"
+DEFAULT_SCOPE = "resource"
+RESTRICTED_SCOPES = ("machine", "machine-overridable")
+UNTRUSTED_DESCRIPTION = (
+    "In an untrusted workspace the language server runs in restricted mode: spelling, grammar rules, style and "
+    "citations work, but the workspace's settings and .marginalia.toml cannot choose programs, servers, models, "
+    "credentials or dictionary files (your user settings still do), and completion and rewrite are off."
 )
 
 EXTENSION_ONLY: dict[str, dict[str, Any]] = {
@@ -47,7 +42,7 @@ EXTENSION_ONLY: dict[str, dict[str, Any]] = {
         "type": "array",
         "items": {"type": "string"},
         "default": [],
-        "scope": "machine",
+        SCHEMA_RESTRICTED: "machine",
         "markdownDescription": (
             "The language server's command line, e.g. `[\"/path/to/venv/bin/python\", \"-m\", \"lsp_server\"]`. "
             "Empty: the Python extension's interpreter (`python -m lsp_server`), else `marginalia serve --stdio` from PATH."
@@ -72,27 +67,40 @@ def leaves(node: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[s
         yield ".".join(path), node
 
 
-def contribution(schema: dict[str, Any]) -> dict[str, Any]:
+def scope_of(key: str, node: dict[str, Any]) -> str:
+    scope = node.get(SCHEMA_RESTRICTED, node.get("scope", DEFAULT_SCOPE))
+    if SCHEMA_RESTRICTED in node and scope not in RESTRICTED_SCOPES:
+        raise ValueError(f"{key}: {SCHEMA_RESTRICTED} is {scope!r}, not one of {', '.join(RESTRICTED_SCOPES)}")
+    return str(scope)
+
+
+def contribution(schema: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The ``configuration`` contribution, and the settings restricted in untrusted workspaces."""
     properties: dict[str, Any] = {}
-    for key, node in leaves(schema):
-        prop = {k: node[k] for k in KEPT if k in node}
+    restricted: list[str] = []
+    nodes = [(PREFIX + key, node) for key, node in leaves(schema)] + list(EXTENSION_ONLY.items())
+    for key, node in nodes:
+        prop = {k: v for k, v in node.items() if k != SCHEMA_RESTRICTED} if key in EXTENSION_ONLY else {
+            k: node[k] for k in KEPT if k in node
+        }
         if "enum" in prop and "type" not in prop:
             prop["type"] = "string"  # the settings editor needs a type to draw a drop-down
-        prop["scope"] = "machine" if key in MACHINE_SCOPED else "resource"
-        properties[PREFIX + key] = prop
-    properties.update(EXTENSION_ONLY)
-    return {"title": "Marginalia", "properties": dict(sorted(properties.items()))}
-
-
-def restricted() -> list[str]:
-    return [PREFIX + key for key in RESTRICTED]
+        prop["scope"] = scope_of(key, node)
+        if SCHEMA_RESTRICTED in node:
+            restricted.append(key)
+        properties[key] = prop
+    return {"title": "Marginalia", "properties": dict(sorted(properties.items()))}, sorted(restricted)
 
 
 def updated_package(package: dict[str, Any], schema: dict[str, Any]) -> dict[str, Any]:
     out = json.loads(json.dumps(package))
-    out.setdefault("contributes", {})["configuration"] = contribution(schema)
-    trust = out.setdefault("capabilities", {}).setdefault("untrustedWorkspaces", {})
-    trust["restrictedConfigurations"] = restricted()
+    configuration, restricted = contribution(schema)
+    out.setdefault("contributes", {})["configuration"] = configuration
+    out.setdefault("capabilities", {})["untrustedWorkspaces"] = {
+        "supported": "limited",
+        "description": UNTRUSTED_DESCRIPTION,
+        "restrictedConfigurations": restricted,
+    }
     return out
 
 
