@@ -83,7 +83,7 @@ def _engine(root: Path, editor: dict[str, Any] | None = None, *, trusted: bool) 
 
 
 def test_strip_removes_marked_keys_at_every_depth_and_names_them() -> None:
-    data = {
+    data: dict[str, Any] = {
         "language": "de-DE",
         "grammar": {"url": "https://x", "java-path": "/tmp/java", "mode": "remote"},
         "completion": {"model": {"path": "/w", "device": "cpu"}, "max_new_tokens": 8},
