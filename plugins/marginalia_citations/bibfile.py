@@ -17,11 +17,12 @@ import threading
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-
-import bibtexparser
-from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock, String
+from typing import TYPE_CHECKING
 
 from marginalia_citations.latex_text import latex_to_text
+
+if TYPE_CHECKING:
+    from bibtexparser.model import Entry, String
 
 log = logging.getLogger(__name__)
 
@@ -298,6 +299,10 @@ def parse_bib_text(text: str, path: str, encoding: str = "utf-8", encoding_note:
     starts = _line_starts(text_lf)
     if encoding_note:
         bib.problems.append(BibProblem(0, 0, 0, encoding_note, "encoding"))
+    # Imported on first use: a document without a bibliography never needs it.
+    import bibtexparser
+    from bibtexparser.model import DuplicateBlockKeyBlock, DuplicateFieldKeyBlock, Entry, ParsingFailedBlock
+
     logger = logging.getLogger("bibtexparser")
     previous = logger.level
     logger.setLevel(logging.CRITICAL)  # broken blocks are reported as findings instead

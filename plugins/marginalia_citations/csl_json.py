@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts, split_multiple_persons_names
-
 from marginalia_citations.bibfile import MONTHS, BibEntry, BibFile
 from marginalia_citations.latex_text import latex_to_text
 
@@ -69,6 +67,8 @@ SIMPLE_FIELDS: dict[str, tuple[str, ...]] = {
 
 
 def _person(name: str) -> dict[str, str]:
+    from bibtexparser.middlewares.names import InvalidNameError, parse_single_name_into_parts
+
     stripped = name.strip()
     if stripped.startswith("{") and stripped.endswith("}") and _balanced_single_group(stripped):
         return {"literal": latex_to_text(stripped)}
@@ -105,6 +105,9 @@ def _balanced_single_group(text: str) -> bool:
 
 def names(value: str) -> list[dict[str, str]]:
     """A BibTeX name list; ``and others`` is dropped (styles add et al. themselves)."""
+    # bibtexparser is imported where it is first needed, not when the plugin loads.
+    from bibtexparser.middlewares.names import split_multiple_persons_names
+
     out = []
     for person in split_multiple_persons_names(value):
         if person.strip().lower() == "others" or not person.strip():

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import difflib
 import json
 import re
 import threading
@@ -28,7 +27,7 @@ from marginalia_citations.cites import (
     mask_markdown,
 )
 from marginalia_citations.csl_json import to_csl
-from marginalia_citations.formatting import StyleError, format_one, format_references, join_references
+from marginalia_citations.key_catalog import CatalogCache
 from marginalia_citations.latex_text import quick_text
 from marginalia_citations.search import Indexed, SearchIndex
 from marginalia_citations.settings import CitationsSettings
@@ -82,6 +81,7 @@ class CitationsPlugin(Plugin):
         self.cache = BibCache()
         self._indexes: OrderedDict[tuple[int, ...], SearchIndex] = OrderedDict()
         self._scans: OrderedDict[tuple[str, int], list[CiteGroup]] = OrderedDict()
+        self._catalogs = CatalogCache()
         self._lock = threading.Lock()
 
     # -- shared pieces ---------------------------------------------------------
@@ -188,24 +188,15 @@ class CitationsPlugin(Plugin):
         return out
 
     def _undefined(self, keys: Sequence[CiteKey], bibs: Bibliographies) -> list[Finding]:
-        defined = bibs.keys()
-        lower: dict[str, str] = {}
-        for name in sorted(defined):
-            lower.setdefault(name.lower(), name)
-        candidates = sorted(defined)
-        suggestions: dict[str, list[str]] = {}
+        catalog = self._catalogs.get(bibs.bibs)
+        defined = catalog.defined
         out = []
         for k in keys:
             if k.key in defined or k.key == "*":
                 continue
-            if k.key not in suggestions:
-                same_case = lower.get(k.key.lower())
-                close = [same_case] if same_case else difflib.get_close_matches(k.key, candidates, n=3, cutoff=0.75)
-                suggestions[k.key] = close
-            close = suggestions[k.key]
+            close = catalog.suggestions(k.key)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
-            names = ", ".join(Path(b.path).name for b in bibs.bibs)
-            out.append(_finding(k.start, k.end, "undefined-key", f"citation key {k.key!r} is not defined in {names}{hint}", Severity.ERROR, close, {"key": k.key}))
+            out.append(_finding(k.start, k.end, "undefined-key", f"citation key {k.key!r} is not defined in {catalog.file_names}{hint}", Severity.ERROR, close, {"key": k.key}))
         return out
 
     @staticmethod
@@ -323,6 +314,9 @@ class CitationsPlugin(Plugin):
 
     def reference_list(self, doc: ProseDocument, ctx: CheckContext, fmt: str) -> str:
         """The formatted references of every key the document cites, in the style's order."""
+        # citeproc-py and lxml are imported on first use: ~0.1 s of start-up otherwise.
+        from marginalia_citations.formatting import StyleError, format_references, join_references
+
         settings = _settings(ctx)
         bibs = self.bibliographies(doc, ctx)
         items = []
@@ -394,6 +388,8 @@ class CitationsPlugin(Plugin):
         return self._reference_markdown(*hit, settings, ctx)
 
     def _reference_markdown(self, bib: BibFile, entry: BibEntry, settings: CitationsSettings, ctx: CheckContext) -> str:
+        from marginalia_citations.formatting import StyleError  # citeproc-py: imported on first use
+
         item = to_csl(bib, entry)
         try:
             body = _formatted(json.dumps(item, sort_keys=True), settings.style, str(ctx.workspace_root))
@@ -423,6 +419,8 @@ class CitationsPlugin(Plugin):
 @lru_cache(maxsize=2048)
 def _formatted(item_json: str, style: str, root: str) -> str:
     """One reference in Markdown, cached: citeproc-py needs ~0.1 s for an APA entry."""
+    from marginalia_citations.formatting import format_one  # citeproc-py and lxml: ~0.1 s to import
+
     return format_one(json.loads(item_json), style, "markdown", Path(root) if root != "None" else None)
 
 

@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
-import yaml
+from marginalia_citations.cites import strip_latex_comments
 
 _LATEX_BIB = re.compile(r"\\(?:bibliography|addbibresource|addglobalbib|addsectionbib)\s*(?:\[[^\]]*\])?\s*\{([^}]*)\}")
 _TEX_ROOT = re.compile(r"^\s*%\s*!\s*TeX\s+root\s*=\s*(.+?)\s*$", re.I | re.M)
@@ -55,13 +55,9 @@ def uri_to_path(uri: str) -> Path | None:
     return None
 
 
-def _strip_comments(source: str) -> str:
-    return re.sub(r"(?<!\\)%[^\n]*", lambda m: " " * len(m.group()), source)
-
-
 def latex_declarations(source: str) -> list[Declared]:
     out = []
-    for m in _LATEX_BIB.finditer(_strip_comments(source)):
+    for m in _LATEX_BIB.finditer(strip_latex_comments(source)):
         pos = m.start(1)
         for part in m.group(1).split(","):
             name = part.strip()
@@ -76,6 +72,8 @@ def front_matter_declarations(source: str) -> list[Declared]:
     m = FRONT_MATTER.match(source)
     if not m:
         return []
+    import yaml  # only Markdown front matter needs it (60 ms to import)
+
     try:
         data = yaml.safe_load(m.group(1))
     except yaml.YAMLError:
@@ -100,6 +98,8 @@ def quarto_project_declarations(doc_path: Path, root: Path | None) -> list[Decla
         project = folder / "_quarto.yml"
         if project.is_file():
             text = read_text(project, limit=1_000_000)
+            import yaml
+
             try:
                 data = yaml.safe_load(text)
             except yaml.YAMLError:
