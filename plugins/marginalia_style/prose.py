@@ -208,30 +208,42 @@ def normalise(phrase: str) -> str:
 class PhraseIndex:
     """Whole phrases, case-insensitive, found by their first word: a dictionary look-up per word
     instead of a many-branch regex tried at every character.  Words may be split by any white
-    space (a line break in the source); the longest phrase at a word wins."""
+    space (a line break in the source); the longest phrase at a word wins.
+
+    Each first word's pattern is compiled the first time a text contains that word: the
+    variant spellings alone have over a thousand first words, and compiling them all at
+    import cost a second of start-up for the few dozen a document uses."""
 
     def __init__(self, phrases: Iterable[str]) -> None:
         by_first: dict[str, list[str]] = {}
         for p in {normalise(p) for p in phrases}:
             by_first.setdefault(p.split()[0], []).append(p)
-        self._patterns = {
-            first: re.compile(
-                "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(group, key=len, reverse=True)) + r")(?![\w'’-])",
-                re.IGNORECASE,
-            )
+        self._sources = {
+            first: "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(group, key=len, reverse=True)) + r")(?![\w'’-])"
             for first, group in by_first.items()
         }
+        # Filled on first use; a race only compiles one pattern twice (re caches it anyway).
+        self._patterns: dict[str, re.Pattern[str]] = {}
+
+    def _pattern(self, first: str) -> re.Pattern[str] | None:
+        pattern = self._patterns.get(first)
+        if pattern is None:
+            source = self._sources.get(first)
+            if source is None:
+                return None
+            pattern = self._patterns[first] = re.compile(source, re.IGNORECASE)
+        return pattern
 
     def finditer(self, text: StyleText) -> Iterator[re.Match[str]]:
-        patterns = self._patterns
+        sources = self._sources
         s = text.text
         tokens = text.tokens
         after = 0  # matches do not overlap: "the tip of the iceberg" once, not also "tip of the iceberg"
         for i, low in enumerate(text.lowers):
-            pattern = patterns.get(low)
-            if pattern is None or tokens[i].start < after or tokens[i].placeholder is not None:
+            if low not in sources or tokens[i].start < after or tokens[i].placeholder is not None:
                 continue
-            m = pattern.match(s, tokens[i].start)
+            pattern = self._pattern(low)
+            m = pattern.match(s, tokens[i].start) if pattern is not None else None
             if m is not None:
                 after = m.end()
                 yield m
