@@ -3,11 +3,15 @@ facts cache, language and role guards, settings (severity, thresholds, disabled 
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from marginalia_style import StylePlugin
+from marginalia_style import DOCUMENT_RULES, StylePlugin
+from marginalia_style.facts import DocumentFacts
 from marginalia_style.prose import StyleText
+from marginalia_style.rules.base import DocumentRule, Located
 from marginalia_style.settings import StyleSettings
 
 from lsp_server.engine import Engine
@@ -52,6 +56,40 @@ def test_an_edit_rereads_one_paragraph_only() -> None:
     flipped = edited.replace("The colour bar", "The color bar").replace("The colour map", "The color map")
     found = _rules(engine, flipped)
     assert [(r, t, fix) for r, t, fix in found if r == "style.inconsistent-variant"] == [("style.inconsistent-variant", "colour", ("color",))]
+
+
+def test_document_rules_rerun_only_when_their_facts_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits reuse the document rules' last matches unless a paragraph's facts changed, and the
+    findings always equal those of a fresh plugin (moved paragraphs, flipped majority, new acronym)."""
+    runs: list[str] = []
+
+    def counting(rule: DocumentRule) -> DocumentRule:
+        def report(chunks: DocumentFacts, settings: StyleSettings) -> Iterator[Located]:
+            runs.append(rule.id)
+            return rule.report(chunks, settings)
+
+        return dataclasses.replace(rule, report=report)
+
+    monkeypatch.setattr("marginalia_style.plugin.DOCUMENT_RULES", tuple(counting(r) for r in DOCUMENT_RULES))
+    engine = _engine()
+    edited = PAPER.replace("with care", "with great care")
+    versions = [
+        (PAPER, 1),
+        (edited, 0),  # no variant spelling or acronym in that paragraph: nothing to re-run
+        ("Intro text.\n\n" + edited, 0),  # every paragraph moves, none changes its facts
+        (edited.replace("The colour bar", "The color bar").replace("The colour map", "The color map"), 1),  # majority flips
+        (PAPER.replace("The GPU code runs", "The TPU code runs"), 1),
+    ]
+    for version, (text, expected_runs) in enumerate(versions):
+        runs.clear()
+        doc = engine.parse(text, "markdown", "file:///p.md", version)
+        incremental = sorted((f.start, f.end, f.rule, f.message, f.replacements) for f in engine.check(doc).findings)
+        assert runs.count("inconsistent-variant") == expected_runs, text
+        fresh_engine = _engine()
+        fresh_doc = fresh_engine.parse(text, "markdown", "file:///p.md")
+        fresh = sorted((f.start, f.end, f.rule, f.message, f.replacements) for f in fresh_engine.check(fresh_doc).findings)
+        assert incremental == fresh, text
+        assert any(r == "style.inconsistent-variant" for _, _, r, _, _ in incremental)
 
 
 def test_only_english_is_checked() -> None:

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Iterator
+from functools import partial
 from typing import ClassVar
 
 from lsp_server.documents.model import Chunk, ProseDocument
 from lsp_server.plugin import CheckContext, Finding, Plugin, Severity
+from marginalia_style.document_memo import DocumentRuleMemo
 from marginalia_style.facts import FactsCache
 from marginalia_style.prose import StyleText
 from marginalia_style.rules import CHUNK_RULES, DOCUMENT_RULES
@@ -77,6 +79,7 @@ class StylePlugin(Plugin):
 
     def __init__(self) -> None:
         self.facts = FactsCache()
+        self.memo = DocumentRuleMemo()
 
     @staticmethod
     def _settings(ctx: CheckContext) -> StyleSettings:
@@ -101,8 +104,10 @@ class StylePlugin(Plugin):
             return ()
         facts = [(c, f) for c, f in zip(doc.chunks, self.facts.facts_for(doc.chunks), strict=True) if f.english and (f.variants or f.acronyms)]
         out: list[Finding] = []
+        make = partial(_finding, settings=settings)
         for rule in rules:
-            out.extend(_finding(chunk, rule, m, settings) for chunk, m in rule.report(facts, settings))
+            severity = severity_of(rule, settings)
+            out.extend(self.memo.finding(chunk, rule, m, severity, make) for chunk, m in self.memo.located(rule, facts, settings))
         return out
 
     def status(self) -> tuple[bool, str]:

@@ -23,8 +23,13 @@ def report(chunks: DocumentFacts, settings: StyleSettings) -> Iterator[Located]:
     order = 0
     for _, facts in chunks:
         for use in facts.variants:
-            counts.setdefault(use.form.family, Counter())[use.form.system] += 1
-            first_seen.setdefault(use.form.family, {}).setdefault(use.form.system, order)
+            family, system = use.form.family, use.form.system
+            per_family = counts.get(family)
+            if per_family is None:  # not setdefault(family, Counter()): a Counter per use was most of the cost
+                per_family = counts[family] = Counter()
+                first_seen[family] = {}
+            per_family[system] += 1
+            first_seen[family].setdefault(system, order)
             order += 1
     majority: dict[str, str] = {}
     for family, systems in counts.items():
