@@ -9,6 +9,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lsp_server.config import LatexSettings
+from lsp_server.documents import latex_cache
 from lsp_server.documents.latex import parse_latex
 from lsp_server.documents.latex_cache import reused_blocks
 from lsp_server.documents.model import ProseDocument
@@ -100,3 +101,51 @@ def test_random_edits_of_real_files_match_a_fresh_parse(corpus_dir: Path, data: 
         else:
             source = source[:at] + source[at + data.draw(st.integers(1, 40)) :]
         _same(parse_latex(source, uri), _fresh(source))
+
+
+def test_an_edit_and_its_undo_reuse_every_other_stretch_of_the_trace() -> None:
+    uri = "file:///cache/trace.tex"
+    before = parse_latex(BOOK, uri)
+    edited = BOOK.replace("Paragraph 30 has", "Paragraph 30 hxas")
+    after = parse_latex(edited, uri)
+    _same(after, _fresh(edited))
+    # Stretches before the edit are taken over as the very same objects, not rebuilt.
+    assert all(a is b for a, b in zip(after.chunks[:60], before.chunks[:60], strict=True))
+    assert reused_blocks(uri) >= 58
+    undone = parse_latex(BOOK, uri)
+    _same(undone, _fresh(BOOK))
+    assert reused_blocks(uri) >= 58
+
+
+def test_the_trace_never_reuses_a_stretch_that_depends_on_text_after_it() -> None:
+    uri = "file:///cache/dirty.tex"
+    broken = BOOK.replace("Paragraph 3 has \\emph{some}", "Paragraph 3 has \\emph{some")
+    parse_latex(broken, uri)
+    edits = [
+        broken.replace("Paragraph 40 has", "Paragraph 40 hass"),  # after the unclosed brace
+        broken.replace("Paragraph 2 has", "Paragraph 2 hass"),  # before it
+        broken.replace("Paragraph 50 has", "Paragraph 50 } has"),  # a closing brace far below
+        broken.replace("\\begin{document}\n", "\\begin{document}\n\\title{x}\n"),  # the body moves
+        broken.replace("\\end{document}", "Tail.\n\\end{document}"),  # the body end moves
+        broken.replace("\\documentclass{book}", "\\documentclass[a4paper]{book}"),  # the preamble only
+        broken.replace("\n\nParagraph 20", "\n\n\n\nParagraph 20"),  # a longer blank line
+        broken.replace("\n\nParagraph 21", " Paragraph 21"),  # a blank line disappears
+        broken,
+    ]
+    for edited in edits:
+        _same(parse_latex(edited, uri), _fresh(edited))
+
+
+@given(a=st.text(alphabet="ab\n", max_size=40), b=st.text(alphabet="ab\n", max_size=40))
+def test_common_prefix_and_suffix_agree_with_a_character_by_character_count(a: str, b: str) -> None:
+    def naive_prefix(x: str, y: str) -> int:
+        n = 0
+        while n < min(len(x), len(y)) and x[n] == y[n]:
+            n += 1
+        return n
+
+    for stride in (1, 3, 4096):
+        p = latex_cache.common_prefix(a, b, stride)
+        assert p == naive_prefix(a, b)
+        limit = min(len(a), len(b)) - p
+        assert latex_cache.common_suffix(a, b, limit, stride) == min(naive_prefix(a[::-1], b[::-1]), limit)

@@ -26,10 +26,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from operator import attrgetter
 
 from lsp_server.config import LatexSettings
 from lsp_server.documents import latex_scan
-from lsp_server.documents.latex_cache import BLANK_LINE, Block, BlockCache, cache_for, shift
+from lsp_server.documents.latex_cache import BLANK_LINE, Block, BlockCache, TraceBuilder, cache_for, shift
 from lsp_server.documents.latex_commands import (
     ACCENT_MARKS,
     COMMANDS,
@@ -125,6 +126,7 @@ _MAX_DEPTH = 150
 _MAX_SCAN = 20_000
 _MAX_BRACKET = 1_000
 _ENV_PATTERNS: dict[str, re.Pattern[str]] = {}
+_SRC_START = attrgetter("src_start")
 
 
 def _env_pattern(name: str) -> re.Pattern[str]:
@@ -176,6 +178,7 @@ class _Parser:
         cache: BlockCache | None = None,
         *,
         german: bool = False,
+        trace: TraceBuilder | None = None,
     ) -> None:
         self.src = src
         # babel's German shorthands ("a for ä, "` for „) make '"' markup; elsewhere it is text.
@@ -184,6 +187,7 @@ class _Parser:
         self.environments = environments
         self.macros = macros
         self.cache = cache
+        self.trace = trace  # records (and reuses) the outermost walk's top-level stretches
         self.chunks: list[Chunk] = []
         self.notes: list[tuple[int, int, str]] = []
         self.base_role = "paragraph"
@@ -223,6 +227,12 @@ class _Parser:
         src = self.src
         search = self.token.search
         cache = self.cache if top else None
+        trace = self.trace if top and self.depth == 1 else None
+        if trace is not None:
+            trace.boundary(pos, self.chunks, self.notes)
+            resumed = trace.resume(pos, self.chunks, self.notes)
+            if resumed is not None:
+                pos = end if resumed < 0 else resumed
         block_start, chunk_mark, note_mark = pos, len(self.chunks), len(self.notes)
         try:
             while pos < end:
@@ -250,6 +260,13 @@ class _Parser:
                         if cache is not None:
                             if len(self.notes) == note_mark and s > block_start:
                                 cache.store(Block(src[block_start:s], block_start, tuple(self.chunks[chunk_mark:])))
+                            if trace is not None:
+                                trace.boundary(pos, self.chunks, self.notes)
+                                resumed = trace.resume(pos, self.chunks, self.notes)
+                                if resumed is not None:
+                                    if resumed < 0:
+                                        break  # the rest of the old parse was taken over
+                                    pos = resumed
                             block_start, chunk_mark, note_mark = pos, len(self.chunks), len(self.notes)
                             hit = cache.lookup(src, pos, end)
                             if hit is not None:
@@ -1022,16 +1039,21 @@ def parse_latex(
         german,
     )
     block_cache = cache_for(uri, fingerprint) if cache and uri else None
-    parser = _Parser(source, commands, environments, macros, block_cache, german=german)
     if block_cache is not None:
         with block_cache.lock:
             block_cache.start()
+            trace = TraceBuilder(block_cache.trace, source, (start, end))
+            parser = _Parser(source, commands, environments, macros, block_cache, german=german, trace=trace)
             parser.parse(start, end, top=True)
-            block_cache.rotate()
+            parser.end_chunk()
+            block_cache.rotate(full=trace.reused == 0)
+            block_cache.reused += trace.reused
+            block_cache.trace = trace.finish(source, (start, end), parser.chunks, parser.notes)
     else:
+        parser = _Parser(source, commands, environments, macros, german=german)
         parser.parse(start, end, top=True)
-    parser.end_chunk()
-    chunks = sorted(parser.chunks, key=lambda c: c.src_start)
+        parser.end_chunk()
+    chunks = sorted(parser.chunks, key=_SRC_START)
     meta: dict[str, object] = {
         "bibliographies": latex_scan.bibliographies(source),
         "includes": latex_scan.includes(source),
