@@ -2,6 +2,7 @@
  * Marginalia for VS Code: starts the language server and adds what an LSP client
  * cannot do alone (status bar, rewrite with a diff, reference list).
  */
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 import {
   DidChangeConfigurationNotification,
@@ -18,6 +19,7 @@ import { rewriteSelection } from './rewriteCommand';
 import { candidates, INSTALL_COMMAND, notFoundMessage, processProbe, resolveServer, type Launcher } from './serverCommand';
 import { serverSettings, stripConfigurationResult } from './settings';
 import { StatusBar } from './statusBar';
+import { startPlan } from './trust';
 
 const SECTION = 'marginalia';
 
@@ -29,19 +31,21 @@ export class Extension implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
 
   async start(): Promise<void> {
-    if (!vscode.workspace.isTrusted) {
-      this.status.setServer('untrusted');
-      this.log.info('workspace not trusted: the server is not started until it is');
-      return;
+    // Read once per start: granting trust restarts the server (see register()).
+    const trusted = vscode.workspace.isTrusted;
+    if (!trusted) {
+      this.log.info('workspace not trusted: the server starts in restricted mode (see the README, "Workspace trust")');
     }
     this.status.setServer('starting');
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    // Machine-scoped: only the user's own settings can name the server.
     const setting = vscode.workspace.getConfiguration(SECTION).get<string[]>('server.command', []);
-    const list = candidates({ setting, pythonPath: await selectedInterpreter(folder, this.log) });
+    const pythonPath = trusted ? await selectedInterpreter(folder, this.log) : undefined;
+    const list = candidates({ setting, pythonPath, trusted });
     const launcher = await resolveServer(list, processProbe());
     if (!launcher) {
       this.status.setServer('not-found');
-      const message = notFoundMessage(list);
+      const message = notFoundMessage(list, trusted);
       this.log.error(message);
       void vscode.window.showErrorMessage(message, 'Copy install command', 'Open settings').then((choice) => {
         if (choice === 'Copy install command') {
@@ -53,11 +57,18 @@ export class Extension implements vscode.Disposable {
       return;
     }
     this.launcher = launcher;
-    this.log.info(`starting ${[launcher.command, ...launcher.args].join(' ')} (from ${launcher.source})`);
-    const server: ServerOptions = { command: launcher.command, args: launcher.args, options: { cwd: folder?.fsPath } };
-    const client = new LanguageClient('marginalia', 'Marginalia', server, this.clientOptions());
+    const plan = startPlan({
+      trusted,
+      folder: folder?.fsPath,
+      home: homedir(),
+      settings: serverSettings(vscode.workspace.getConfiguration(SECTION)),
+    });
+    this.log.info(`starting ${[launcher.command, ...launcher.args].join(' ')} (from ${launcher.source}${trusted ? '' : ', restricted mode'})`);
+    const server: ServerOptions = { command: launcher.command, args: launcher.args, options: { cwd: plan.cwd } };
+    const client = new LanguageClient('marginalia', 'Marginalia', server, this.clientOptions(plan.initializationOptions));
+    const running = trusted ? 'running' : 'restricted';
     client.onDidChangeState((e) => {
-      this.status.setServer(e.newState === State.Running ? 'running' : e.newState === State.Starting ? 'starting' : 'stopped');
+      this.status.setServer(e.newState === State.Running ? running : e.newState === State.Starting ? 'starting' : 'stopped');
     });
     this.client = client;
     try {
@@ -71,14 +82,14 @@ export class Extension implements vscode.Disposable {
     }
   }
 
-  clientOptions(): LanguageClientOptions {
+  clientOptions(initializationOptions: Record<string, unknown>): LanguageClientOptions {
     return {
       documentSelector: LANGUAGES.flatMap((language) => [
         { scheme: 'file', language },
         { scheme: 'untitled', language },
       ]),
       outputChannel: this.log,
-      initializationOptions: { [SECTION]: serverSettings(vscode.workspace.getConfiguration(SECTION)) },
+      initializationOptions,
       middleware: {
         workspace: {
           // The server checks its settings against its schema: keep the extension's keys out.
@@ -128,7 +139,7 @@ export class Extension implements vscode.Disposable {
     run(COMMANDS.restartServer, () => this.restart());
     run(COMMANDS.showOutput, () => this.log.show());
     run(COMMANDS.rewriteSelection, () => rewriteSelection(this.client, this.log));
-    run(COMMANDS.formatReferences, () => formatReferences(this.launcher, this.log));
+    run(COMMANDS.formatReferences, () => formatReferences(this.launcher, this.log, vscode.workspace.isTrusted));
     this.disposables.push(
       vscode.workspace.onDidChangeConfiguration((e) => this.onConfigurationChanged(e)),
       vscode.workspace.onDidGrantWorkspaceTrust(() => void this.restart()),

@@ -1,9 +1,11 @@
 /** "Marginalia: Format reference list": `marginalia cite format` on a .bib file, shown in a new editor. */
 import { execFile } from 'node:child_process';
+import { homedir } from 'node:os';
 import * as vscode from 'vscode';
 
 import { citeFormatArgs, referenceFormat } from './references';
 import { cliFor, type Launcher } from './serverCommand';
+import { commandCwd } from './trust';
 
 function run(command: string, args: string[], cwd: string | undefined): Promise<string> {
   return new Promise((resolve, reject) => {
@@ -29,7 +31,7 @@ async function pickBibliography(): Promise<vscode.Uri | undefined> {
   return picked?.uri;
 }
 
-export async function formatReferences(launcher: Launcher | undefined, log: vscode.LogOutputChannel): Promise<void> {
+export async function formatReferences(launcher: Launcher | undefined, log: vscode.LogOutputChannel, trusted: boolean): Promise<void> {
   const cli = launcher ? cliFor(launcher) : undefined;
   if (!cli) {
     void vscode.window.showWarningMessage(
@@ -46,7 +48,8 @@ export async function formatReferences(launcher: Launcher | undefined, log: vsco
   const style = vscode.workspace.getConfiguration('marginalia', bib).get<string>('citations.style', 'apa');
   const folder = vscode.workspace.getWorkspaceFolder(bib)?.uri.fsPath;
   try {
-    const text = await run(cli.command, [...cli.args, ...citeFormatArgs(bib.fsPath, style, languageId)], folder);
+    const cwd = commandCwd(trusted, folder, homedir());
+    const text = await run(cli.command, [...cli.args, ...citeFormatArgs(bib.fsPath, style, languageId)], cwd);
     const format = referenceFormat(languageId);
     const doc = await vscode.workspace.openTextDocument({ content: text, language: format === 'text' ? 'plaintext' : format });
     await vscode.window.showTextDocument(doc, { preview: false });

@@ -25,6 +25,11 @@ export interface CandidateInput {
   setting: readonly string[];
   /** The interpreter the Python extension selected for this workspace, if any. */
   pythonPath?: string;
+  /**
+   * Whether the workspace is trusted (default true). An untrusted one never runs the selected
+   * interpreter: it may be the workspace's own `.venv`, i.e. a program the workspace chose.
+   */
+  trusted?: boolean;
 }
 
 /** Every launcher worth trying, in the order they are tried. */
@@ -34,7 +39,7 @@ export function candidates(input: CandidateInput): Launcher[] {
   if (setting.length > 0) {
     out.push({ command: setting[0], args: setting.slice(1), source: 'setting' });
   }
-  if (input.pythonPath) {
+  if (input.pythonPath && input.trusted !== false) {
     out.push({ command: input.pythonPath, args: ['-m', 'lsp_server'], source: 'python' });
   }
   out.push({ command: PATH_COMMAND, args: ['serve', '--stdio'], source: 'path' });
@@ -84,12 +89,16 @@ export function cliFor(launcher: Launcher): { command: string; args: string[] } 
 }
 
 /** The one message shown when nothing can start the server. */
-export function notFoundMessage(tried: readonly Launcher[]): string {
+export function notFoundMessage(tried: readonly Launcher[], trusted = true): string {
   const names = tried.map((l) => [l.command, ...l.args].join(' ')).join('; ');
+  const untrusted = trusted
+    ? ''
+    : ' In an untrusted workspace the Python extension\'s interpreter is not used: trust the workspace, ' +
+      'or set "marginalia.server.command" in your user settings.';
   return (
     'Marginalia: no language server found (tried: ' + names + '). ' +
     'Install it into your Python environment with `' + INSTALL_COMMAND + '`, ' +
-    'or set "marginalia.server.command".'
+    'or set "marginalia.server.command".' + untrusted
   );
 }
 

@@ -6,7 +6,8 @@
  * (see {@link StatusParams}); until a server sends one those two items stay hidden.
  */
 
-export type ServerState = 'starting' | 'running' | 'stopped' | 'not-found' | 'untrusted';
+/** `restricted`: running in restricted mode because the workspace is not trusted. */
+export type ServerState = 'starting' | 'running' | 'restricted' | 'stopped' | 'not-found';
 
 export interface ComponentStatus {
   state: 'off' | 'starting' | 'loading' | 'ready' | 'failed';
@@ -39,16 +40,19 @@ export function serverText(state: ServerState): StatusText {
       return { text: '$(sync~spin) Marginalia', tooltip: 'Marginalia: the language server is starting', error: false };
     case 'running':
       return { text: '$(check) Marginalia', tooltip: 'Marginalia: the language server is running. Click for its output.', error: false };
+    case 'restricted':
+      return {
+        text: '$(shield) Marginalia',
+        tooltip:
+          'Marginalia runs in restricted mode in this untrusted workspace: spelling, grammar rules, style and citations work, ' +
+          'but the workspace cannot choose programs, servers, models or dictionary files, and completion and rewrite are off. ' +
+          'Trust the workspace for everything.',
+        error: false,
+      };
     case 'stopped':
       return { text: '$(error) Marginalia', tooltip: 'Marginalia: the language server stopped. Run "Marginalia: Restart server".', error: true };
     case 'not-found':
       return { text: '$(error) Marginalia: no server', tooltip: 'Marginalia: no language server found; see the message for how to install it.', error: true };
-    case 'untrusted':
-      return {
-        text: '$(shield) Marginalia',
-        tooltip: 'Marginalia does not run in an untrusted workspace: its settings and .marginalia.toml could choose programs to run. Trust the workspace to check it.',
-        error: false,
-      };
   }
 }
 

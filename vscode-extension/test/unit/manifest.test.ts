@@ -44,13 +44,32 @@ test('every server setting is contributed with its default and choices, and noth
   }
 });
 
-test('the server command is machine-scoped and restricted in untrusted workspaces', () => {
-  const props = pkg.contributes.configuration.properties;
-  assert.equal(props['marginalia.server.command'].scope, 'machine');
-  assert.equal(props['marginalia.grammar.java_path'].scope, 'machine');
+test('limited support in untrusted workspaces: restricted settings follow the schema, programs are machine-scoped', () => {
+  const props: Record<string, Node & { scope?: string }> = pkg.contributes.configuration.properties;
   const trust = pkg.capabilities.untrustedWorkspaces;
   assert.equal(trust.supported, 'limited');
-  assert.ok(trust.restrictedConfigurations.includes('marginalia.server.command'));
+  assert.match(trust.description, /restricted mode/);
+  // The server marks them (x-restricted in the schema); the extension adds its own server command.
+  const fromSchema = leaves(schema)
+    .filter(([, node]) => 'x-restricted' in node)
+    .map(([key, node]) => [`marginalia.${key}`, (node as Record<string, unknown>)['x-restricted']] as const);
+  const expected = new Map<string, unknown>([...fromSchema, ['marginalia.server.command', 'machine']]);
+  assert.deepEqual([...trust.restrictedConfigurations].sort(), [...expected.keys()].sort());
+  for (const [key, scope] of expected) {
+    assert.equal(props[key].scope, scope, key);
+  }
+  for (const key of ['marginalia.server.command', 'marginalia.grammar.java_path', 'marginalia.grammar.install_path']) {
+    assert.equal(props[key].scope, 'machine', key);
+  }
+  for (const key of ['marginalia.grammar.url', 'marginalia.completion.model.path', 'marginalia.rewrite.model.name', 'marginalia.spelling.dictionaries']) {
+    assert.ok(trust.restrictedConfigurations.includes(key), key);
+  }
+  // Everything else keeps its ordinary scope.
+  for (const [key, prop] of Object.entries(props)) {
+    if (!expected.has(key)) {
+      assert.ok(prop.scope === 'resource' || prop.scope === 'window', `${key}: ${prop.scope}`);
+    }
+  }
 });
 
 test('uses vscode-languageclient 10.0.1 or newer (inline completion)', () => {

@@ -4,10 +4,18 @@ import { test } from 'node:test';
 import { languageToolText, modelText, parseComponent, serverText } from '../../src/status';
 
 test('server states read differently and only failures are errors', () => {
-  const states = ['starting', 'running', 'stopped', 'not-found', 'untrusted'] as const;
+  const states = ['starting', 'running', 'restricted', 'stopped', 'not-found'] as const;
   const texts = states.map((s) => serverText(s));
   assert.equal(new Set(texts.map((t) => t.tooltip)).size, states.length);
-  assert.deepEqual(texts.map((t) => t.error), [false, false, true, true, false]);
+  assert.deepEqual(texts.map((t) => t.error), [false, false, false, true, true]);
+});
+
+test('restricted mode says what is limited and how to lift it', () => {
+  const { text, tooltip } = serverText('restricted');
+  assert.ok(text.includes('$(shield)'));
+  for (const words of ['untrusted workspace', 'spelling', 'completion and rewrite are off', 'Trust the workspace']) {
+    assert.ok(tooltip.includes(words), words);
+  }
 });
 
 test('a loading model shows its percentage, clamped and rounded', () => {
