@@ -5,7 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from marginalia_grammar_rules import GrammarRulesPlugin
+from marginalia_grammar_rules.text import _TOKEN, ChunkText, forget_readings
 
+from lsp_server.documents.model import Chunk, PieceKind
 from lsp_server.engine import Engine
 from lsp_server.plugin import LoadedPlugins
 
@@ -66,3 +68,39 @@ def test_an_edit_rechecks_one_paragraph(tmp_path: Path) -> None:
     second = engine.check(engine.parse("\n\n".join(paragraphs), "plaintext", version=2))
     assert second.checked_chunks["grammar-rules"] == 1
     assert len(second.findings) == 49
+
+
+def _reference_tokens(chunk: Chunk) -> list[tuple[object, ...]]:
+    """Tokens the plain way: the piece around each token's start looked up on its own."""
+    out: list[tuple[object, ...]] = []
+    for m in _TOKEN.finditer(chunk.text):
+        piece = chunk.piece_at(m.start())
+        kind = piece.kind if piece is not None and piece.kind.is_placeholder else None
+        if kind is not None and out and out[-1][3] is kind and out[-1][1] == m.start():
+            continue
+        out.append((m.start(), m.end(), m.group(), kind, m.group("w") is not None))
+    return out
+
+
+def test_tokens_walk_the_placeholders_like_a_lookup_per_token(corpus_dir: Path) -> None:
+    path = corpus_dir / "celerite-paper/paper/ms.tex"
+    doc = _engine().parse(path.read_text(encoding="utf-8"), "latex", path.as_uri())
+    with_placeholders = [c for c in doc.chunks if any(p.kind.is_placeholder for p in c.pieces)]
+    assert len(with_placeholders) > 20  # math, citations and macros: the walk is exercised
+    for chunk in doc.chunks:
+        assert [tuple(t) for t in ChunkText(chunk).tokens] == _reference_tokens(chunk)
+
+
+def test_identical_chunks_share_one_reading_and_different_ones_do_not() -> None:
+    forget_readings()
+    engine = _engine()
+    a = engine.parse("An $x$ and a word.\n\nAn $x$ and a word.\n\nAn x and a word.\n", "markdown")
+    first, second, plain = (ChunkText(c) for c in a.chunks)
+    assert first.chunk.src_start != second.chunk.src_start
+    assert first.reading is second.reading  # same prose, same placeholders
+    assert plain.reading is not first.reading  # "x" typed, not a formula
+    assert [t.placeholder for t in first.tokens if t.text == "X"] == [PieceKind.MATH]
+    assert all(t.placeholder is None for t in plain.tokens)
+    # Again after the cache is emptied: the same tokens, rebuilt.
+    forget_readings()
+    assert ChunkText(a.chunks[0]).tokens == first.tokens and ChunkText(a.chunks[0]).reading is not first.reading

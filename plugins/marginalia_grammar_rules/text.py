@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
+import threading
+from collections import OrderedDict
 from functools import cached_property
 from typing import NamedTuple
 
@@ -50,15 +52,112 @@ class Token(NamedTuple):
         return self.letters and self.placeholder is None
 
 
+# A chunk's placeholders as (prose start, prose end, kind), in order.
+Placeholders = tuple[tuple[int, int, PieceKind], ...]
+SHARED_READINGS = 8192
+
+
+class ChunkReading:
+    """What depends only on a chunk's prose and its placeholders: tokens, their lower-case forms
+    and the English guard.  Both grammar-rules and style read every chunk this way, from their
+    own threads; :func:`reading_of` lets the second one reuse the first one's work."""
+
+    def __init__(self, text: str, placeholders: Placeholders) -> None:
+        self.text = text
+        self.placeholders = placeholders
+
+    @cached_property
+    def tokens(self) -> list[Token]:
+        if not self.placeholders:
+            return [Token(m.start(), m.end(), m.group(), None, m.group("w") is not None) for m in _TOKEN.finditer(self.text)]
+        # One walk over the placeholders alongside the tokens, not a search per token.
+        spans = self.placeholders
+        k, last = 0, len(spans) - 1
+        out: list[Token] = []
+        for m in _TOKEN.finditer(self.text):
+            start = m.start()
+            while k < last and spans[k][1] <= start:
+                k += 1
+            ph_start, ph_end, ph_kind = spans[k]
+            kind = ph_kind if ph_start <= start < ph_end else None
+            if kind is not None and out and out[-1].placeholder is kind and out[-1].end == start:
+                continue  # one placeholder, one token
+            out.append(Token(start, m.end(), m.group(), kind, m.group("w") is not None))
+        return out
+
+    @cached_property
+    def lowers(self) -> list[str]:
+        """``tokens[i].lower``, computed once (rules read it for every token)."""
+        return [t.text.lower() for t in self.tokens]
+
+    @cached_property
+    def lower(self) -> str:
+        return self.text.lower()
+
+    @cached_property
+    def looks_english(self) -> bool:
+        """A cheap guard for chunks in another language inside an "English" document (a French
+        chapter without its preamble): more foreign than English function words."""
+        en = other = 0
+        for w in _WORDS.findall(self.lower):
+            if w in _ENGLISH:
+                en += 1
+            elif w in _FOREIGN:
+                other += 1
+        return not (other > en and other >= 2)
+
+
+class _ReadingCache:
+    """Recent readings by chunk content; the oldest dropped first.  The key holds the prose and
+    the placeholders themselves (not only ``chunk.key``, a hash of the source), so a reading is
+    shared only between chunks that read exactly alike."""
+
+    def __init__(self, size: int = SHARED_READINGS) -> None:
+        self._data: OrderedDict[tuple[str, str, Placeholders], ChunkReading] = OrderedDict()
+        self._size = size
+        self._lock = threading.Lock()
+
+    def get(self, chunk: Chunk) -> ChunkReading:
+        placeholders = tuple((p.prose_start, p.prose_end, p.kind) for p in chunk.pieces if p.kind.is_placeholder)
+        key = (chunk.key, chunk.text, placeholders)
+        with self._lock:
+            hit = self._data.get(key)
+            if hit is not None:
+                self._data.move_to_end(key)
+                return hit
+            made = self._data[key] = ChunkReading(chunk.text, placeholders)
+            while len(self._data) > self._size:
+                self._data.popitem(last=False)
+            return made
+
+    def clear(self) -> None:
+        with self._lock:
+            self._data.clear()
+
+
+_READINGS = _ReadingCache()
+
+
+def reading_of(chunk: Chunk) -> ChunkReading:
+    """The shared reading of ``chunk`` (made now if no plugin has read an identical chunk lately)."""
+    return _READINGS.get(chunk)
+
+
+def forget_readings() -> None:
+    """Drop every shared reading (benchmarks of a cold start)."""
+    _READINGS.clear()
+
+
 class ChunkText:
     """Read-only views of one chunk that rules share (computed once per chunk)."""
 
     def __init__(self, chunk: Chunk) -> None:
         self.chunk = chunk
         self.text = chunk.text
+        self.reading = reading_of(chunk)
         # Piece starts, once: Chunk.piece_at rebuilds them per call, too slow per token.
         self._piece_starts = [p.prose_start for p in chunk.pieces]
-        self._has_placeholders = any(p.kind.is_placeholder for p in chunk.pieces)
+        self._has_placeholders = bool(self.reading.placeholders)
 
     def _piece(self, offset: int) -> Piece | None:
         i = bisect.bisect_right(self._piece_starts, offset) - 1
@@ -82,17 +181,13 @@ class ChunkText:
         piece = self._piece(start)
         return piece is not None and piece.exact and piece.prose_end >= end
 
-    @cached_property
+    @property
     def tokens(self) -> list[Token]:
-        if not self._has_placeholders:
-            return [Token(m.start(), m.end(), m.group(), None, m.group("w") is not None) for m in _TOKEN.finditer(self.text)]
-        out: list[Token] = []
-        for m in _TOKEN.finditer(self.text):
-            kind = self.placeholder_at(m.start())
-            if kind is not None and out and out[-1].placeholder is kind and out[-1].end == m.start():
-                continue  # one placeholder, one token
-            out.append(Token(m.start(), m.end(), m.group(), kind, m.group("w") is not None))
-        return out
+        return self.reading.tokens
+
+    @property
+    def lowers(self) -> list[str]:
+        return self.reading.lowers
 
     def source_contiguous(self, start: int, end: int) -> bool:
         """True when ``text[start:end]`` covers no placeholder and no dropped markup: a finding
@@ -102,21 +197,13 @@ class ChunkText:
             return False
         return all(a.src_end == b.src_start for a, b in itertools.pairwise(pieces))
 
-    @cached_property
+    @property
     def lower(self) -> str:
-        return self.text.lower()
+        return self.reading.lower
 
-    @cached_property
+    @property
     def looks_english(self) -> bool:
-        """A cheap guard for chunks in another language inside an "English" document (a French
-        chapter without its preamble): more foreign than English function words."""
-        en = other = 0
-        for w in _WORDS.findall(self.lower):
-            if w in _ENGLISH:
-                en += 1
-            elif w in _FOREIGN:
-                other += 1
-        return not (other > en and other >= 2)
+        return self.reading.looks_english
 
     def token_index_at(self, offset: int) -> int | None:
         """Index of the token starting at ``offset`` (None if none starts there)."""

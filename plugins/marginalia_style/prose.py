@@ -15,7 +15,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
-from marginalia_grammar_rules.text import _TOKEN as TOKEN
 from marginalia_grammar_rules.text import ChunkText
 from marginalia_grammar_rules.text import Token as StyleToken
 
@@ -77,24 +76,10 @@ class StyleText:
         p = self.chunk.pieces[i]
         return p if p.prose_start <= offset < p.prose_end else None
 
-    @cached_property
+    @property
     def tokens(self) -> list[StyleToken]:
-        """Tokens, found with one walk over the pieces (not a search per token)."""
-        pieces = self.chunk.pieces
-        if not any(p.kind.is_placeholder for p in pieces):
-            return [StyleToken(m.start(), m.end(), m.group(), None, m.group("w") is not None) for m in TOKEN.finditer(self.text)]
-        out: list[StyleToken] = []
-        k = 0
-        for m in TOKEN.finditer(self.text):
-            start = m.start()
-            while k + 1 < len(pieces) and pieces[k + 1].prose_start <= start:
-                k += 1
-            piece = pieces[k]
-            kind = piece.kind if piece.kind.is_placeholder and piece.prose_start <= start < piece.prose_end else None
-            if kind is not None and out and out[-1].placeholder is kind and out[-1].end == start:
-                continue  # one placeholder, one token
-            out.append(StyleToken(start, m.end(), m.group(), kind, m.group("w") is not None))
-        return out
+        """Tokens, shared with the grammar rules' reading of the same chunk."""
+        return self._view.tokens
 
     def token_index_at(self, offset: int) -> int | None:
         """Index of the token starting at ``offset`` (None if none starts there)."""
@@ -106,10 +91,10 @@ class StyleText:
         """Tokens the writer typed as words (no placeholders, no numbers)."""
         return [t for t in self.tokens if t.is_word]
 
-    @cached_property
+    @property
     def lowers(self) -> list[str]:
         """``tokens[i].lower``, computed once (the rules read it for every token)."""
-        return [t.text.lower() for t in self.tokens]
+        return self._view.lowers
 
     @cached_property
     def sentences(self) -> list[Sentence]:

@@ -59,9 +59,11 @@ def _vowel_sound(tok: Token) -> bool | None:
 
 def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
     tokens = text.tokens
-    for i, tok in enumerate(tokens):
-        low = tok.lower
-        if low not in ("a", "an") or tok.placeholder is not None:
+    for i, low in enumerate(text.lowers):
+        if low != "a" and low != "an":
+            continue
+        tok = tokens[i]
+        if tok.placeholder is not None:
             continue
         if tok.text == "A" and i > 0 and not text.text[tokens[i - 1].end : tok.start].strip():
             continue  # a capital "A" inside a sentence is a label: "vitamin A", "Mau A", "Type A"

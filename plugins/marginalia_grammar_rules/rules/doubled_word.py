@@ -6,7 +6,6 @@ is is") and are left alone; so are placeholders ("$x$ $x$").
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 
 from marginalia_grammar_rules.rules.base import Match, Rule, RuleOptions, examples_beside
@@ -16,11 +15,15 @@ _GRAMMATICAL = {"had", "that", "is", "do", "does", "bye", "ha", "no", "yada", "b
 
 
 def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
-    tokens = text.tokens
-    for prev, tok in itertools.pairwise(tokens):
-        if not (prev.is_word and tok.is_word) or prev.lower != tok.lower:
+    tokens, lowers = text.tokens, text.lowers
+    for i in range(1, len(tokens)):
+        low = lowers[i]
+        if low != lowers[i - 1]:
             continue
-        if tok.lower in _GRAMMATICAL or (len(tok.text) == 1 and not tok.text.isalpha()):
+        prev, tok = tokens[i - 1], tokens[i]
+        if not (prev.is_word and tok.is_word):
+            continue
+        if low in _GRAMMATICAL or (len(tok.text) == 1 and not tok.text.isalpha()):
             continue
         gap = text.text[prev.end : tok.start]
         if gap.strip() or not gap:
