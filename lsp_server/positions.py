@@ -110,6 +110,29 @@ class LineIndex:
             starts = tuple(accumulate((len(line) + 1 for line in text.split("\n")), initial=0))[:-1]
         return cls(text, starts, normalize_encoding(encoding))
 
+    def edited(self, start: int, end: int, replacement: str) -> LineIndex:
+        """The index of this text with ``[start, end)`` replaced, without re-splitting all of it.
+
+        Only the lines around the edit are scanned again; later line starts are
+        shifted.  Scanning from the start of the line *before* the edit catches a
+        ``\r`` there that the edit joins to a ``\n`` (or separates from one).
+        """
+        text, starts = self.text, self.starts
+        start, end = min(max(start, 0), len(text)), min(max(end, 0), len(text))
+        start, end = min(start, end), max(start, end)
+        new_text = text[:start] + replacement + text[end:]
+        delta = len(new_text) - len(text)
+        first = max(bisect_right(starts, start) - 2, 0)  # the line before the edit's
+        last = bisect_right(starts, end) + 1  # the first line start two lines after the edit's end
+        scan_from = starts[first]
+        if last < len(starts):
+            scan_to = starts[last] + delta  # a line start in the unchanged tail: it ends the scan exactly
+            tail = [s + delta for s in starts[last + 1 :]]
+        else:
+            scan_to, tail = len(new_text), []
+        middle = [m.end() for m in _EOL.finditer(new_text, scan_from, scan_to)]
+        return LineIndex(new_text, (*starts[: first + 1], *middle, *tail), self.encoding)
+
     @property
     def line_count(self) -> int:
         return len(self.starts)

@@ -4,8 +4,8 @@ Documents live in pygls' :class:`~pygls.workspace.Workspace` as usual; the
 subclasses here change only what pygls gets wrong for prose:
 
 * lines end at ``\\r\\n``/``\\n``/``\\r`` only (pygls splits at ``\\f``, ``\\u2028`` …);
-* the line index is cached per text, so positions convert without re-splitting
-  the whole document for every lookup;
+* the line index is cached per text and updated by each incremental change, so
+  positions convert without re-splitting the whole document;
 * an incremental change is one splice at two offsets instead of a rebuild line
   by line, and out-of-range change positions are clamped.
 
@@ -49,9 +49,10 @@ class LspTextDocument(TextDocument):
         return self.index.lines()
 
     def _apply_incremental_change(self, change: types.TextDocumentContentChangePartial) -> None:
-        start, end = self.index.offsets_of(change.range)
-        source = self.source
-        self._source = source[:start] + change.text + source[end:]
+        index = self.index
+        start, end = index.offsets_of(change.range)
+        self._index = index.edited(start, end, change.text)
+        self._source = self._index.text
 
     def offset_at_position(self, client_position: types.Position) -> int:
         return self.index.offset_of(client_position)

@@ -18,7 +18,25 @@ from pygls.workspace.position_codec import PositionCodec, ServerTextPosition
 from lsp_server.positions import UTF8, UTF16, UTF32, LineIndex, choose_encoding, code_points_within, units
 from lsp_server.text_document import LspTextDocument
 
-PIECES = ["a", "b", "TODO", " ", "\n", "\r\n", "\r", "😀", "👩‍🔬", "漢", "字", "e\u0301", "é", "∑", "\u2028", "\x0c", "\t"]
+PIECES = [
+    "a",
+    "b",
+    "TODO",
+    " ",
+    "\n",
+    "\r\n",
+    "\r",
+    "😀",
+    "👩‍🔬",
+    "漢",
+    "字",
+    "e\u0301",
+    "é",
+    "∑",
+    "\u2028",
+    "\x0c",
+    "\t",
+]
 texts = st.lists(st.sampled_from(PIECES), max_size=40).map("".join)
 ENCODINGS = [UTF8, UTF16, UTF32]
 _EOL = re.compile(r"\r\n|\r|\n")
@@ -93,17 +111,53 @@ def test_positions_match_the_oracle_both_ways(text: str, data: st.DataObject, en
 
 
 @settings(max_examples=200, deadline=None)
-@given(text=texts.filter(lambda t: "\u2028" not in t and "\x0c" not in t), data=st.data(), encoding=st.sampled_from(ENCODINGS))
-def test_agrees_with_pygls_codec_where_pygls_splits_lines_like_lsp(text: str, data: st.DataObject, encoding: str) -> None:
+@given(
+    text=texts.filter(lambda t: "\u2028" not in t and "\x0c" not in t),
+    data=st.data(),
+    encoding=st.sampled_from(ENCODINGS),
+)
+def test_agrees_with_pygls_codec_where_pygls_splits_lines_like_lsp(
+    text: str, data: st.DataObject, encoding: str
+) -> None:
     """pygls' codec is the reference implementation for ordinary text."""
     idx = LineIndex.build(text, encoding)
     offset = lsp_boundary(text, data.draw(st.integers(0, len(text))))
     mine = idx.position_at(offset)
     lines = text.splitlines(True)
     col = offset - idx.starts[mine.line]
-    theirs = PositionCodec(types.PositionEncodingKind(encoding)).position_to_client_units(lines, ServerTextPosition(mine.line, col))
+    theirs = PositionCodec(types.PositionEncodingKind(encoding)).position_to_client_units(
+        lines, ServerTextPosition(mine.line, col)
+    )
     if lines and mine.line < len(lines):
         assert theirs == mine
+
+
+@pytest.mark.parametrize(
+    ("text", "start", "end", "replacement"),
+    [
+        ("a\rb", 2, 2, "\n"),  # an inserted \n joins the \r before it
+        ("a\r\nb", 2, 3, ""),  # deleting the \n leaves a lone \r
+        ("a\r\nb", 1, 2, ""),  # deleting the \r leaves a lone \n
+        ("a\n\nb\nc", 1, 1, "x\ny"),
+    ],
+)
+def test_edits_at_line_breaks_keep_the_index_exact(text: str, start: int, end: int, replacement: str) -> None:
+    assert LineIndex.build(text).edited(start, end, replacement) == LineIndex.build(
+        text[:start] + replacement + text[end:]
+    )
+
+
+@given(
+    text=st.text(alphabet="ab\r\n\x85", max_size=30),
+    replacement=st.text(alphabet="ab\r\n", max_size=6),
+    data=st.data(),
+)
+def test_an_edited_index_equals_one_built_from_scratch(text: str, replacement: str, data: st.DataObject) -> None:
+    start = data.draw(st.integers(-2, len(text) + 2))
+    end = data.draw(st.integers(-2, len(text) + 2))
+    a, b = sorted((min(max(start, 0), len(text)), min(max(end, 0), len(text))))
+    edited = LineIndex.build(text).edited(start, end, replacement)
+    assert edited == LineIndex.build(text[:a] + replacement + text[b:])
 
 
 # --------------------------------------------------------------------------- stateful: edits vs a reference
@@ -127,7 +181,9 @@ class IncrementalEdits(RuleBasedStateMachine):
         n = len(self.reference)
         s = lsp_boundary(self.reference, data.draw(st.integers(0, n)))
         e = lsp_boundary(self.reference, data.draw(st.integers(s, n)))
-        self._apply(oracle_position(self.reference, s, self.encoding), oracle_position(self.reference, e, self.encoding), new)
+        self._apply(
+            oracle_position(self.reference, s, self.encoding), oracle_position(self.reference, e, self.encoding), new
+        )
         self.reference = self.reference[:s] + new + self.reference[e:]
 
     @precondition(lambda self: self.reference)
@@ -150,6 +206,10 @@ class IncrementalEdits(RuleBasedStateMachine):
     @invariant()
     def same_text(self) -> None:
         assert self.doc.source == self.reference
+
+    @invariant()
+    def incremental_index_equals_a_fresh_one(self) -> None:
+        assert self.doc.index == LineIndex.build(self.reference, self.encoding)
 
     @invariant()
     def positions_round_trip(self) -> None:
