@@ -19,6 +19,12 @@ from lsp_server.plugin import LoadedPlugins
 BIG = "Unabbreviate on import #1436-3.bib"
 
 
+@pytest.fixture(autouse=True)
+def _private_bib_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parses of big .bib files go to a cache folder of the test's own, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
+
 def engine(root: Path) -> Engine:
     return Engine(root, loaded=LoadedPlugins({"citations": CitationsPlugin()}, {}))
 

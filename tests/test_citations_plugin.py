@@ -11,6 +11,12 @@ from marginalia_citations import CitationsPlugin, CitationsSettings
 from lsp_server.documents.model import ProseDocument
 from lsp_server.plugin import CheckContext, Severity
 
+
+@pytest.fixture(autouse=True)
+def _private_bib_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Parses of big .bib files go to a cache folder of the test's own, never the user's."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg-cache"))
+
 REFS = r"""@article{Scott70,
   author = {Scott, Dana and Strachey, Christopher},
   title = {Toward a Mathematical Semantics for Computer Languages},

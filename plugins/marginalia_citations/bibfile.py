@@ -387,7 +387,19 @@ class BibCache:
         if b"\0" in data[:8192]:
             return BibFile(path=key, text="", problems=[BibProblem(0, 0, 0, f"{path.name} looks like a binary file, not BibTeX", "syntax")])
         text, enc, note = decode_bytes(data)
-        return parse_bib_text(text, key, enc, f"{path.name}: {note}" if note else None)
+        note = f"{path.name}: {note}" if note else None
+        # A big file parsed in an earlier session is read back from the user's cache (no cycle:
+        # that module needs this one's classes).
+        from marginalia_citations import bib_disk_cache
+
+        if not bib_disk_cache.worth_caching(data):
+            return parse_bib_text(text, key, enc, note)
+        bib = bib_disk_cache.load(data, key, text, enc, note)
+        if bib is None:
+            bib = parse_bib_text(text, key, enc, note)
+            if bib.all_entries:  # a parse that found nothing is not worth keeping
+                bib_disk_cache.store(data, bib)
+        return bib
 
     def parse_buffer(self, uri: str, text: str) -> BibFile:
         """An open .bib buffer, parsed once per content."""
