@@ -1,6 +1,11 @@
-"""``python -m lsp_server``: serve the language server over stdio."""
+"""``python -m lsp_server [--stdio | --tcp HOST:PORT] [--untrusted]``: ``marginalia serve``.
 
-from lsp_server.server import start_io
+The options go through the same parser, so ``--untrusted`` is never silently ignored here.
+"""
+
+import sys
+
+from lsp_server.cli import main
 
 if __name__ == "__main__":
-    start_io()
+    sys.exit(main(["serve", *sys.argv[1:]]))

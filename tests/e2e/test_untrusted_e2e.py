@@ -21,6 +21,8 @@ from lsprotocol import types
 TEXT = "A sentense where we could of known better.\n"
 # The user's own settings (what the editor sends): only the plugins this test is about.
 USER_SETTINGS = only_plugins("spelling", "grammar", "completion")
+# `marginalia serve --stdio`, as the VS Code extension runs it from PATH.
+MARGINALIA_SERVE = ("-m", "lsp_server.cli", "serve", "--stdio")
 
 
 @pytest.fixture
@@ -42,10 +44,10 @@ def hostile_workspace(workspace: Path, fake_languagetool: FakeLanguageTool) -> P
 
 
 @contextlib.asynccontextmanager
-async def serving(env: dict[str, str], root: Path, *serve_args: str, init_options: dict[str, Any]) -> AsyncIterator[Client]:
-    """``marginalia serve --stdio [serve_args]`` (the CLI the VS Code extension finds on PATH), initialized on ``root``."""
+async def serving(env: dict[str, str], root: Path, command: tuple[str, ...], init_options: dict[str, Any]) -> AsyncIterator[Client]:
+    """``python <command>`` (a server command line), initialized on ``root``."""
     client = make_client()
-    await client.start_io(sys.executable, "-m", "lsp_server.cli", "serve", "--stdio", *serve_args, env=env)
+    await client.start_io(sys.executable, *command, env=env)
     await client.initialize_session(
         types.InitializeParams(
             capabilities=capabilities(),
@@ -74,7 +76,7 @@ async def _model_status(client: Client) -> tuple[str, str]:
 
 async def test_trusted_workspace_settings_are_honoured(server_env: dict[str, str], hostile_workspace: Path, fake_languagetool: FakeLanguageTool) -> None:
     uri = (hostile_workspace / "notes.md").as_uri()
-    async with serving(server_env, hostile_workspace, init_options={"marginalia": USER_SETTINGS}) as client:
+    async with serving(server_env, hostile_workspace, MARGINALIA_SERVE, {"marginalia": USER_SETTINGS}) as client:
         client.open(uri, TEXT, "markdown")
         await client.wait_for(lambda: {"spelling.misspelled", "grammar.COULD_OF"} <= _rules(client, uri), what="spelling and LanguageTool diagnostics")
         assert fake_languagetool.check_requests >= 1
@@ -84,20 +86,24 @@ async def test_trusted_workspace_settings_are_honoured(server_env: dict[str, str
 
 
 @pytest.mark.parametrize(
-    ("serve_args", "extra_options"),
-    [((), {"untrustedWorkspace": True}), (("--untrusted",), {})],
-    ids=["initialization-option", "serve-flag"],
+    ("command", "extra_options"),
+    [
+        (MARGINALIA_SERVE, {"untrustedWorkspace": True}),
+        ((*MARGINALIA_SERVE, "--untrusted"), {}),
+        (("-m", "lsp_server", "--untrusted"), {}),
+    ],
+    ids=["initialization-option", "serve-flag", "module-flag"],
 )
 async def test_untrusted_workspace_settings_are_ignored(
     server_env: dict[str, str],
     hostile_workspace: Path,
     fake_languagetool: FakeLanguageTool,
-    serve_args: tuple[str, ...],
+    command: tuple[str, ...],
     extra_options: dict[str, Any],
 ) -> None:
     uri = (hostile_workspace / "notes.md").as_uri()
     options = {"marginalia": USER_SETTINGS, **extra_options}
-    async with serving(server_env, hostile_workspace, *serve_args, init_options=options) as client:
+    async with serving(server_env, hostile_workspace, command, options) as client:
         client.open(uri, TEXT, "markdown")
         published = await client.wait_for_publish(uri, version=1)
         assert {str(d.code) for d in published.diagnostics} == {"spelling.misspelled"}
