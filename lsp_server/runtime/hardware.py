@@ -6,12 +6,16 @@ read by the plugins at startup, the model stack only when a model is used.
 
 from __future__ import annotations
 
+import logging
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from lsp_server.runtime.ladder import Rung, choose
 from lsp_server.runtime.settings import ModelSettings
+
+log = logging.getLogger(__name__)
 
 
 class ModelUnavailable(RuntimeError):
@@ -21,7 +25,7 @@ class ModelUnavailable(RuntimeError):
 @dataclass(frozen=True)
 class Placement:
     device: str  # "cuda" | "cpu"
-    quantization: str  # "4bit" | "8bit" | "none"
+    quantization: str  # "4bit" | "8bit" (bitsandbytes) | "int8-dynamic" (torch, CPU only) | "none"
     free_bytes: int
 
 
@@ -46,6 +50,21 @@ def cpu_cores() -> int:
         return os.cpu_count() or 1
 
 
+def prepare_cpu_threads() -> None:
+    """Make torch's OpenMP threads sleep at barriers instead of spinning; call before torch loads.
+
+    A decoding step passes hundreds of OpenMP barriers.  When other processes (LanguageTool,
+    the editor, a build) hold a core, a spinning thread waits out its partner's time slice at
+    each of them: on the 2-core machine under a load of 5, two spinning threads took 20 s for
+    what one thread did in 3 s, and passive waiting brought two threads back to 4 s.  An
+    explicit ``OMP_WAIT_POLICY`` in the environment wins.
+    """
+    if "torch" in sys.modules:
+        log.debug("torch is already imported; OMP_WAIT_POLICY is left as it is")
+        return
+    os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
+
 def cuda_free_bytes() -> int | None:
     """Free memory on the current CUDA device, or None without a usable GPU."""
     import torch
@@ -64,12 +83,18 @@ def bitsandbytes_version() -> str | None:
     return str(getattr(bitsandbytes, "__version__", "?"))
 
 
-# Measured with bench/bench_model.py on the shared 2-core CPU machine (bench/MODEL_BENCHMARKS.md):
-# for the 0.5B rung, bitsandbytes 8-bit took 601 MiB of weights against 1,885 MiB in fp32 and
-# was no slower (cold 24 tokens after 512: p50 37 s vs 72 s; while typing, with the prompt
-# cache: 11 s vs 26 s); 4-bit was smallest (430 MiB) but decoded slowest.  The machine was
-# heavily shared, so the ranking is the finding, not the seconds.
-CPU_DEFAULT_QUANTIZATION = "8bit"
+# Measured with bench/bench_model.py on the 2-core AVX2 machine (bench/MODEL_BENCHMARKS.md):
+# torch's dynamic int8 decoded a 0.5B model about twice as fast as fp32 per CPU second and
+# prefilled faster too, while bitsandbytes' CPU kernels were slower than fp32 (8-bit about
+# 2.4x, 4-bit about 4.5x per token) and bf16 prefilled five times slower (no AVX-512 BF16).
+
+
+def _auto_quantization(device: str) -> str:
+    if device == "cuda":
+        return "4bit" if bitsandbytes_version() is not None else "none"
+    from lsp_server.runtime import cpu_quant
+
+    return cpu_quant.NAME if cpu_quant.available() else "none"
 
 
 def place(settings: ModelSettings) -> Placement:
@@ -79,19 +104,18 @@ def place(settings: ModelSettings) -> Placement:
         raise ModelUnavailable("model.device is \"cuda\" but torch sees no CUDA GPU; set model.device = \"auto\" or \"cpu\"")
     device = "cuda" if free_gpu is not None else "cpu"
     quant: str = settings.quantization
+    if quant == "auto":
+        quant = _auto_quantization(device)
     if quant in ("4bit", "8bit") and bitsandbytes_version() is None:
         raise ModelUnavailable(f"model.quantization = \"{quant}\" needs bitsandbytes; pip install 'marginalia[model]'")
-    if quant == "auto":
-        if device == "cuda":
-            quant = "4bit" if bitsandbytes_version() is not None else "none"
-        else:
-            quant = CPU_DEFAULT_QUANTIZATION if bitsandbytes_version() is not None else "none"
     return Placement(device, quant, free_gpu if free_gpu is not None else available_ram())
 
 
 def precision_of(placement: Placement) -> str:
     if placement.quantization in ("4bit", "8bit"):
         return placement.quantization
+    if placement.quantization == "int8-dynamic":
+        return "int8"
     return "bf16" if placement.device == "cuda" else "fp32"
 
 

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 
 GIB = 1024**3
 # Bytes per parameter of a quantized linear layer (NF4 with double quantization
-# stores ~0.5 byte plus ~0.03 of block constants; LLM.int8 one byte plus row scales).
-BYTES_PER_PARAM = {"4bit": 0.53, "8bit": 1.02, "bf16": 2.0, "fp32": 4.0}
+# stores ~0.5 byte plus ~0.03 of block constants; LLM.int8 and torch's dynamic int8 one
+# byte plus row scales).
+BYTES_PER_PARAM = {"4bit": 0.53, "8bit": 1.02, "int8": 1.02, "bf16": 2.0, "fp32": 4.0}
+# Bytes per embedding parameter: bitsandbytes keeps embeddings in 16 bits; torch's dynamic
+# int8 keeps the fp32 input table and adds an int8 copy of the (tied) LM head.
+EMBEDDING_BYTES_PER_PARAM = {"fp32": 4.0, "int8": 5.0}
 # KV cache, activations and the CUDA/torch context for a ~1k-token prompt.
 RUNTIME_OVERHEAD_BYTES = int(0.6 * GIB)
 
@@ -27,10 +31,10 @@ class Rung:
     note: str
 
     def weight_bytes(self, precision: str) -> int:
-        """Weight memory at ``precision`` ("4bit", "8bit", "bf16", "fp32")."""
+        """Weight memory at ``precision`` ("4bit", "8bit", "int8", "bf16", "fp32")."""
         emb = self.embedding_params_b * 1e9
         rest = (self.params_b - self.embedding_params_b) * 1e9
-        emb_bpp = 4.0 if precision == "fp32" else 2.0
+        emb_bpp = EMBEDDING_BYTES_PER_PARAM.get(precision, 2.0)
         return int(emb * emb_bpp + rest * BYTES_PER_PARAM[precision])
 
     def need_bytes(self, precision: str) -> int:

@@ -26,6 +26,7 @@ from transformers import (
     StoppingCriteriaList,
 )
 
+from lsp_server.runtime import cpu_quant
 from lsp_server.runtime.backend import Generated, GenerationParams, ShouldStop, cut_at_stop
 from lsp_server.runtime.hardware import ModelUnavailable, Placement
 from lsp_server.runtime.hub import Progress, check_weights
@@ -114,10 +115,11 @@ class LocalBackend:
     @property
     def description(self) -> str:
         q = self.placement.quantization
-        return f"{self.source} on {self.placement.device}, {'unquantized' if q == 'none' else q}"
+        how = {"none": "unquantized", cpu_quant.NAME: "int8 (torch dynamic quantization)"}.get(q, q)
+        return f"{self.source} on {self.placement.device}, {how}"
 
     def weight_bytes(self) -> int:
-        return int(self.model.get_memory_footprint())
+        return int(self.model.get_memory_footprint()) + cpu_quant.packed_bytes(self.model)
 
     def count_tokens(self, text: str) -> int:
         return len(self.tokenizer(text, add_special_tokens=False).input_ids)
@@ -222,6 +224,10 @@ def load(folder: Path, placement: Placement, source: str, progress: Progress | N
     except ValueError as exc:  # unknown architecture needing remote code, or a bad config
         raise ModelUnavailable(f"cannot load {source}: {exc}") from exc
     model.eval()
+    if placement.quantization == cpu_quant.NAME:
+        if progress:
+            progress(0.9, "quantizing the weights to int8")
+        cpu_quant.quantize(model)
     seconds = time.perf_counter() - started
     if progress:
         progress(1.0, "ready")

@@ -42,6 +42,8 @@ def default_loader(settings: ModelSettings, progress: Callable[[float, str], Non
     progress(0.01, "importing torch")
     from lsp_server.runtime import hardware, hub
 
+    hardware.prepare_cpu_threads()
+
     try:
         from lsp_server.runtime import local
     except ImportError as exc:
