@@ -6,9 +6,11 @@ the en-US/en-GB dictionaries bundled in this package, then the system folders
 (``/usr/share/hunspell``, ``/usr/share/myspell/dicts``).  Bundled English comes
 before the system copies so that CI and every editor judge words the same way.
 
-spylls needs about a second to read a dictionary, and a lookup costs tens of
-microseconds to milliseconds, so dictionaries load lazily under a lock and
-every verdict is cached per distinct word.
+spylls needs about a second to read a dictionary, so words are first looked
+up in a precompiled lexicon (:mod:`marginalia_spelling.lexicon`: checked in
+for the bundled dictionaries, built in the background and cached for
+installed ones); spylls loads lazily under a lock, for suggestions and for
+the rare word a lexicon cannot decide.  Every verdict is cached per word.
 """
 
 from __future__ import annotations
@@ -16,11 +18,15 @@ from __future__ import annotations
 import logging
 import os
 import re
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from marginalia_spelling.lexicon import Lexicon, file_digest
 
 log = logging.getLogger(__name__)
 
@@ -125,14 +131,34 @@ def find_dictionary(language: str, extra_paths: Sequence[Path] = ()) -> Dictiona
     return found[regional[0]] if regional else None
 
 
-class SpellDictionary:
-    """A loaded spylls dictionary with a per-word verdict cache (thread-safe enough: dict ops are atomic)."""
+def lexicon_cache_dir() -> Path:
+    """Where lexicons of dictionaries found at run time are kept (one file per .dic/.aff content)."""
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "marginalia" / "lexicons"
 
-    def __init__(self, source: DictionaryFile, impl: Any) -> None:
+
+def lexicon_paths(source: DictionaryFile, digest: str) -> list[Path]:
+    """Candidate lexicon files for ``source``: bundled ones sit beside their .dic."""
+    cached = lexicon_cache_dir() / f"{source.name}-{digest[:20]}.lex.gz"
+    return [source.dic.with_suffix(".lex.gz"), cached] if source.origin == "bundled" else [cached]
+
+
+class SpellDictionary:
+    """One Hunspell dictionary: spylls' verdicts from a precompiled :class:`Lexicon` where one exists,
+    spylls itself (parsed on first need, about a second) for the rest and for suggestions.
+
+    A per-word verdict cache keeps repeated look-ups cheap (dict operations are atomic under the GIL)."""
+
+    def __init__(self, source: DictionaryFile, impl: Any = None, lexicon: Lexicon | None = None) -> None:
+        if impl is None and lexicon is None:
+            raise ValueError("a dictionary needs a lexicon or a loaded spylls dictionary")
         self.source = source
+        self.lexicon = lexicon
         self._impl = impl
+        self._impl_lock = threading.Lock()
+        self._impl_failed = False
         self._verdicts: dict[str, bool] = {}
-        self.alphabet = self._alphabet(impl)
+        self.alphabet = lexicon.alphabet if lexicon is not None else self._alphabet(impl)
 
     @staticmethod
     def _alphabet(impl: Any) -> frozenset[str]:
@@ -142,6 +168,24 @@ class SpellDictionary:
             letters.update(getattr(entry, "stem", "").lower())
         return frozenset(c for c in letters if c.isalpha())
 
+    @property
+    def spylls_loaded(self) -> bool:
+        return self._impl is not None
+
+    def spylls(self) -> Any | None:
+        """The spylls dictionary, parsed on first call (thread-safe); None if it cannot be read."""
+        if self._impl is None and not self._impl_failed:
+            with self._impl_lock:
+                if self._impl is None and not self._impl_failed:
+                    from spylls.hunspell import Dictionary  # imported on first use: it is not free
+
+                    try:
+                        self._impl = Dictionary.from_files(str(self.source.stem))
+                    except Exception as exc:  # noqa: BLE001 - a broken file must not break checking
+                        self._impl_failed = True
+                        log.error("spelling: %s cannot be read by spylls (%s: %s)", self.source.dic, type(exc).__name__, exc)
+        return self._impl
+
     def can_spell(self, word: str) -> bool:
         """False for words in another script (CJK, Greek in an English text): not ours to judge."""
         return all(c in self.alphabet for c in word.lower() if c.isalpha())
@@ -149,34 +193,50 @@ class SpellDictionary:
     def lookup(self, word: str) -> bool:
         hit = self._verdicts.get(word)
         if hit is None:
-            try:
-                hit = bool(self._impl.lookup(word))
-            except Exception:
-                log.debug("spylls lookup failed on %r", word, exc_info=True)
-                hit = True
+            hit = self.lexicon.lookup(word) if self.lexicon is not None else None
+            if hit is None:
+                hit = self._spylls_lookup(word)
             if len(self._verdicts) >= LOOKUP_CACHE_SIZE:
                 self._verdicts.clear()
             self._verdicts[word] = hit
         return hit
 
+    def _spylls_lookup(self, word: str) -> bool:
+        impl = self.spylls()
+        if impl is None:
+            return True  # unreadable: flag nothing rather than everything
+        try:
+            return bool(impl.lookup(word))
+        except Exception:  # spylls bugs on odd input must not stop the check
+            log.debug("spylls lookup failed on %r", word, exc_info=True)
+            return True
+
     def suggest(self, word: str) -> list[str]:
         """Hunspell's own suggestions, in Hunspell's order (slow: tens of milliseconds)."""
+        impl = self.spylls()
+        if impl is None:
+            return []
         try:
-            return list(self._impl.suggest(word))
-        except Exception:
+            return list(impl.suggest(word))
+        except Exception:  # see _spylls_lookup
             log.debug("spylls suggest failed on %r", word, exc_info=True)
             return []
 
 
 class DictionaryCache:
-    """Loads each dictionary file once per process, lazily; concurrent callers wait for one load."""
+    """Loads each dictionary file once per process, lazily; concurrent callers wait for one load.
 
-    def __init__(self) -> None:
+    A dictionary with a lexicon that matches its files loads in tens of milliseconds and parses
+    spylls only when asked for suggestions; one without is parsed by spylls at once, and a lexicon
+    for the next start is built in a background process (installed dictionaries only)."""
+
+    def __init__(self, build_missing: bool = True) -> None:
         self._lock = threading.Lock()
         self._file_locks: dict[Path, threading.Lock] = {}
         self._loaded: dict[Path, SpellDictionary | None] = {}
         self._by_source: dict[DictionaryFile, SpellDictionary | None] = {}
         self.errors: dict[Path, str] = {}
+        self.build_missing = build_missing
 
     def get(self, source: DictionaryFile) -> SpellDictionary | None:
         if source in self._by_source:  # the hot path: no file system call per paragraph
@@ -191,6 +251,24 @@ class DictionaryCache:
             return self._loaded[key]
 
     def _load(self, source: DictionaryFile, key: Path) -> SpellDictionary | None:
+        try:
+            digest = file_digest(source.dic, source.aff)
+        except OSError as exc:
+            self.errors[key] = f"{source.dic}: cannot be read ({exc})"
+            log.error("spelling: %s", self.errors[key])
+            return None
+        for path in lexicon_paths(source, digest):
+            if path.is_file():
+                found = Lexicon.read(path, digest)
+                if found is not None:
+                    log.info("spelling: %s (%s) from its lexicon %s", source.dic, source.origin, path)
+                    return SpellDictionary(source, lexicon=found)
+        loaded = self._load_spylls(source, key)
+        if loaded is not None and self.build_missing and source.origin in ("system", "user", "DICPATH"):
+            start_lexicon_build(source, lexicon_paths(source, digest)[-1])
+        return loaded
+
+    def _load_spylls(self, source: DictionaryFile, key: Path) -> SpellDictionary | None:
         from spylls.hunspell import Dictionary  # imported on first use: it is not free
 
         try:
@@ -199,8 +277,24 @@ class DictionaryCache:
             self.errors[key] = f"{source.dic}: cannot be read by spylls ({type(exc).__name__}: {exc})"
             log.error("spelling: %s", self.errors[key])
             return None
-        log.info("spelling: loaded %s (%s)", source.dic, source.origin)
-        return SpellDictionary(source, impl)
+        log.info("spelling: loaded %s (%s) with spylls", source.dic, source.origin)
+        return SpellDictionary(source, impl=impl)
+
+
+def start_lexicon_build(source: DictionaryFile, out: Path) -> None:
+    """Build ``out`` for the next start in a detached, low-priority process (a minute or two)."""
+    try:
+        subprocess.Popen(
+            [sys.executable, "-m", "marginalia_spelling.lexicon_build", "--background", "--quiet", str(source.dic), str(out)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError as exc:
+        log.info("spelling: cannot start the lexicon build for %s (%s)", source.dic, exc)
+    else:
+        log.info("spelling: building a lexicon of %s in the background for faster starts", source.dic)
 
 
 # One per process: every plugin instance and thread shares the loaded dictionaries.

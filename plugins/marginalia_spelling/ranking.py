@@ -23,8 +23,10 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
+from marginalia_spelling import frequencies
 from marginalia_spelling.dictionaries import SpellDictionary
 from marginalia_spelling.edit_cost import typo_cost
+from marginalia_spelling.frequencies import alphabet_of
 
 log = logging.getLogger(__name__)
 
@@ -49,16 +51,16 @@ PLAUSIBLE_ZIPF_MAX = 3.3
 
 
 class Vocabulary:
-    """Word frequencies of one language from wordfreq, loaded once per process, lazily."""
+    """Word frequencies of one language from wordfreq, loaded once per process, lazily
+    (through :mod:`marginalia_spelling.frequencies`' cache when it can)."""
 
     _lock: ClassVar[threading.Lock] = threading.Lock()
     _loaded: ClassVar[dict[str, Vocabulary | None]] = {}
 
-    def __init__(self, lang: str, frequencies: Mapping[str, float]) -> None:
+    def __init__(self, lang: str, frequencies: Mapping[str, float], alphabet: str | None = None) -> None:
         self.lang = lang
         self.frequencies = frequencies
-        common = sorted(frequencies, key=frequencies.__getitem__, reverse=True)[:20000]
-        self.alphabet = "".join(sorted({c for w in common for c in w if c.isalpha() or c == "'"}))
+        self.alphabet = alphabet_of(frequencies) if alphabet is None else alphabet
         self._ordered: list[str] | None = None
         self._words: frozenset[str] = frozenset()
         self._deletes: dict[str, str | tuple[str, ...]] | None = None
@@ -87,6 +89,9 @@ class Vocabulary:
 
     @staticmethod
     def _load(lang: str) -> Vocabulary | None:
+        fast = frequencies.load(lang)  # the same table, without importing wordfreq
+        if fast is not None:
+            return Vocabulary(lang, *fast) if fast[0] else None
         try:
             from wordfreq import get_frequency_dict
 

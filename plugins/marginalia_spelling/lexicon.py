@@ -1,0 +1,214 @@
+"""Precompiled word lists that answer spylls' ``lookup`` without parsing the dictionary.
+
+spylls needs about a second to parse a Hunspell ``.dic``/``.aff`` pair, which
+would dominate the time to a document's first diagnostics.  A *lexicon* is
+built once from the same pair (:mod:`marginalia_spelling.lexicon_build`) and
+holds:
+
+* every form the affix rules can produce, lower-cased, each with spylls' own
+  verdict on its lower-case, Capitalised and UPPER-CASE renderings;
+* spylls' verdict on the forms spelt with inner capitals (``McDonald's``);
+* what :meth:`Lexicon.lookup` needs to replay the outer steps of
+  ``spylls.hunspell.algo.lookup.Lookup.__call__`` (input conversion, ignored
+  characters, numbers, BREAK patterns, forbidden words) and to prove a word
+  wrong: a word whose lower-case form is not among the forms, and which
+  cannot be a compound, has no reading spylls would accept.
+
+Every verdict is spylls' (computed at build time) or a proof of absence;
+where neither applies, :meth:`Lexicon.lookup` answers None and the caller asks
+spylls itself.  A lexicon names the SHA-256 of the files it was built from
+and is ignored when they differ.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+FORMAT = "marginalia-lexicon"
+VERSION = 1
+# Verdict bits of a lower-case form: the form itself, Capitalised, UPPER-CASE.
+LOWER, CAPITAL, UPPER = 1, 2, 4
+NUMBER = re.compile(r"^\d+(\.\d+)?$")  # spylls' NUMBER_REGEXP: numbers are always correct
+MAX_BREAK_DEPTH = 10  # as spylls' Lookup.break_word
+
+
+def file_digest(*paths: Path) -> str:
+    """SHA-256 over the files' bytes, in order (a lexicon is valid only for these exact files)."""
+    h = hashlib.sha256()
+    for p in paths:
+        h.update(p.read_bytes())
+        h.update(b"\0")
+    return h.hexdigest()
+
+
+def capital(lower: str) -> str:
+    """The Capitalised rendering of a lower-case form (the same function at build and look-up time)."""
+    return lower[:1].upper() + lower[1:]
+
+
+@lru_cache(maxsize=4096)
+def _case_safe(ch: str) -> bool:
+    """Characters whose case mappings are single characters that map back: for these, every casing
+    variant spylls tries of a word lower-cases to the word's own lower case (not ß, İ, final sigma)."""
+    lo, up = ch.lower(), ch.upper()
+    return len(lo) == 1 and len(up) == 1 and up.lower() == lo and lo.upper() == up and ch not in "Σσς"
+
+
+@dataclass(frozen=True, slots=True)
+class _Header:
+    digest: str
+    alphabet: frozenset[str]
+    iconv: dict[str, str]
+    ignore: str
+    breaks: tuple[re.Pattern[str], ...]
+    forbidden: frozenset[str]
+    # Lower-cased stems that COMPOUNDRULE may join; None when any word might be a compound.
+    compound_stems: frozenset[str] | None
+    # False when the dictionary's casing rules are not the standard ones (German ß, Turkic i).
+    proves_absence: bool
+
+
+class Lexicon:
+    """spylls' verdicts for one dictionary, loaded from a lexicon file in tens of milliseconds."""
+
+    def __init__(self, header: _Header, forms: dict[str, str], mixed: dict[str, bool]) -> None:
+        self.digest = header.digest
+        self.alphabet = header.alphabet
+        self._h = header
+        self._forms = forms  # lower-case form -> verdict bits as one digit
+        self._mixed = mixed
+        self._iconv = str.maketrans(header.iconv) if header.iconv else None
+        self._ignore = str.maketrans("", "", header.ignore) if header.ignore else None
+        self._max_compound = max(map(len, header.compound_stems), default=0) if header.compound_stems else 0
+
+    # -- reading ----------------------------------------------------------------
+    @classmethod
+    def read(cls, path: Path, digest: str) -> Lexicon | None:
+        """The lexicon at ``path`` if it was built from files with this ``digest``; None otherwise."""
+        try:
+            with gzip.open(path, "rt", encoding="utf-8") as f:
+                meta = json.loads(f.readline())
+                if meta.get("format") != FORMAT or meta.get("version") != VERSION or meta.get("digest") != digest:
+                    log.info("spelling: %s was built from other files or by another version; not used", path)
+                    return None
+                words = f.readline().rstrip("\n").split("\t")
+                codes = f.readline().rstrip("\n")
+        except (OSError, ValueError, EOFError, UnicodeDecodeError) as exc:
+            log.warning("spelling: cannot read %s (%s); using spylls", path, exc)
+            return None
+        if len(words) != len(codes):
+            log.warning("spelling: %s is damaged (%d forms, %d verdicts); using spylls", path, len(words), len(codes))
+            return None
+        stems = meta["compound_stems"]
+        header = _Header(
+            digest=digest,
+            alphabet=frozenset(meta["alphabet"]),
+            iconv=dict(meta["iconv"]),
+            ignore=meta["ignore"],
+            breaks=tuple(re.compile(p) for p in meta["breaks"]),
+            forbidden=frozenset(meta["forbidden"]),
+            compound_stems=None if stems is None else frozenset(stems),
+            proves_absence=bool(meta["proves_absence"]),
+        )
+        return cls(header, dict(zip(words, codes, strict=True)), dict(meta["mixed"]))
+
+    # -- looking up -------------------------------------------------------------
+    def lookup(self, word: str) -> bool | None:
+        """spylls' ``Dictionary.lookup(word)``, or None when only spylls can tell."""
+        h = self._h
+        if word in h.forbidden:
+            return False
+        if self._iconv is not None:
+            word = word.translate(self._iconv)
+        if self._ignore is not None:
+            word = word.translate(self._ignore)
+        if NUMBER.fullmatch(word):
+            return True
+        undecided = False
+        for parts in self._breakings(word, 0):
+            verdicts = [self._correct(p) for p in parts if p]
+            if all(verdicts):
+                return True
+            if False not in verdicts:
+                undecided = True
+        return None if undecided else False
+
+    def _breakings(self, text: str, depth: int) -> Iterator[list[str]]:
+        """The same splits at BREAK patterns, in the same order, as spylls' ``Lookup.break_word``."""
+        if depth > MAX_BREAK_DEPTH:
+            return
+        yield [text]
+        for pattern in self._h.breaks:
+            for m in pattern.finditer(text):
+                start, rest = text[: m.start(1)], text[m.end(1) :]
+                for tail in self._breakings(rest, depth + 1):
+                    yield [start, *tail]
+
+    def _correct(self, part: str) -> bool | None:
+        """Has ``part`` any good word form (spylls' ``any(good_forms(part))``)? None: cannot tell."""
+        low = part.lower()
+        code = self._forms.get(low)
+        if code is not None:
+            bits = int(code)
+            if part == low:
+                return bool(bits & LOWER)
+            if part == capital(low):
+                return bool(bits & CAPITAL)
+            if part == low.upper():
+                return bool(bits & UPPER)
+        verdict = self._mixed.get(part)
+        if verdict is not None:
+            return verdict
+        if code is None and self._proves_absence(part, low):
+            return False
+        return None
+
+    def _proves_absence(self, part: str, low: str) -> bool:
+        """No reading of ``part`` exists when its lower case is no form (every casing spylls tries
+        has that lower case), its letters change case one to one, and it cannot be a compound.  UPPER-CASE words are left to spylls: spylls (0.1.x) files
+        each lower-case stem under every one of its letters in the index it searches for them, so
+        "JS" passes as "j" + "s" with the flags of any word holding a "j" (forms no expansion lists)."""
+        return (
+            self._h.proves_absence
+            and not part.isupper()
+            and all(map(_case_safe, part))
+            and not self._may_compound(low)
+        )
+
+    def _may_compound(self, low: str) -> bool:
+        """Could ``low`` be COMPOUNDRULE stems in a row (``21st``)?  Only asked for a ``low`` that is
+        no form of its own, so a run of one stem cannot occur and any run means "maybe"."""
+        stems = self._h.compound_stems
+        if stems is None:
+            return True
+        reach = [True] + [False] * len(low)  # reach[i]: low[:i] is a run of stems
+        for i in range(len(low)):
+            if reach[i]:
+                for j in range(i + 1, min(len(low), i + self._max_compound) + 1):
+                    reach[j] = reach[j] or low[i:j] in stems
+        return reach[len(low)]
+
+
+def write(path: Path, meta: dict[str, Any], forms: dict[str, int]) -> None:
+    """Write a lexicon atomically (a reader never sees half a file)."""
+    words = sorted(forms)
+    if any("\t" in w or "\n" in w for w in words):
+        raise ValueError("a form holds a tab or newline; cannot store it")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9) as f:
+        f.write(json.dumps({"format": FORMAT, "version": VERSION, **meta}, ensure_ascii=False, sort_keys=True) + "\n")
+        f.write("\t".join(words) + "\n")
+        f.write("".join(str(forms[w]) for w in words) + "\n")
+    tmp.replace(path)
