@@ -12,13 +12,24 @@ import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from language_tool_python.download_lt import LTP_DOWNLOAD_VERSION, parse_java_version
-from language_tool_python.utils import JAR_NAMES, LTP_PATH_ENV_VAR
-
 from marginalia_grammar.errors import INSTALL_HINT, LanguageToolUnavailable
 
 MIN_JAVA = 17
 JAVA_TIMEOUT_S = 10.0
+# language_tool_python.utils' JAR_NAMES and LTP_PATH_ENV_VAR, spelt out because importing that
+# package (requests, urllib3: about 0.1 s) would slow every server start, LanguageTool or not;
+# tests/test_cold_start.py checks they still agree.
+JAR_NAMES = ("languagetool-server.jar", "LanguageTool.jar")
+LTP_PATH_ENV_VAR = "LTP_PATH"
+
+
+def __getattr__(name: str) -> str:
+    """``LTP_DOWNLOAD_VERSION`` (for the install command) without importing language_tool_python at start."""
+    if name == "LTP_DOWNLOAD_VERSION":
+        from language_tool_python.download_lt import LTP_DOWNLOAD_VERSION
+
+        return str(LTP_DOWNLOAD_VERSION)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -71,6 +82,8 @@ def java_version(java_path: str = "java", timeout: float = JAVA_TIMEOUT_S) -> in
     except OSError as exc:
         raise LanguageToolUnavailable(f"cannot run Java at {exe}: {exc}") from exc
     text = (out.stderr or "") + (out.stdout or "")
+    from language_tool_python.download_lt import parse_java_version  # only when LanguageTool is to run
+
     try:
         major, minor = parse_java_version(text)
     except SystemExit as exc:  # language_tool_python signals "unparsable" this way
@@ -86,4 +99,4 @@ def resolve_java(java_path: str) -> str:
     return exe or java_path
 
 
-__all__ = ["LTP_DOWNLOAD_VERSION", "Install", "default_install_root", "find_install", "java_version", "require_install"]
+__all__ = ["Install", "default_install_root", "find_install", "java_version", "require_install"]
