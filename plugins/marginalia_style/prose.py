@@ -97,6 +97,18 @@ class StyleText:
         return self._view.lowers
 
     @cached_property
+    def word_positions(self) -> dict[str, list[int]]:
+        """Lower-case token -> the indices where it occurs, in order (phrase look-ups start here)."""
+        out: dict[str, list[int]] = {}
+        for i, low in enumerate(self.lowers):
+            hit = out.get(low)
+            if hit is None:
+                out[low] = [i]
+            else:
+                hit.append(i)
+        return out
+
+    @cached_property
     def sentences(self) -> list[Sentence]:
         """Sentence bounds: a typed . ! ? before a space, not after an abbreviation or an initial."""
         s = self.text
@@ -220,14 +232,17 @@ class PhraseIndex:
         return pattern
 
     def finditer(self, text: StyleText) -> Iterator[re.Match[str]]:
-        sources = self._sources
+        positions = text.word_positions
+        firsts = self._sources.keys() & positions.keys()  # a set operation, not a test per token
+        if not firsts:
+            return
         s = text.text
-        tokens = text.tokens
+        tokens, lowers = text.tokens, text.lowers
         after = 0  # matches do not overlap: "the tip of the iceberg" once, not also "tip of the iceberg"
-        for i, low in enumerate(text.lowers):
-            if low not in sources or tokens[i].start < after or tokens[i].placeholder is not None:
+        for i in sorted(i for word in firsts for i in positions[word]):
+            if tokens[i].start < after or tokens[i].placeholder is not None:
                 continue
-            pattern = self._pattern(low)
+            pattern = self._pattern(lowers[i])
             m = pattern.match(s, tokens[i].start) if pattern is not None else None
             if m is not None:
                 after = m.end()

@@ -43,12 +43,9 @@ def stem(word: str) -> str:
     return w
 
 
-def _candidate(tok: StyleToken, sentence_start: bool) -> str | None:
-    if not tok.is_word or len(tok.text) < 4 or "-" in tok.text:
-        return None
-    if tok.text[0].isupper() and (not sentence_start or tok.text.isupper()):
-        return None  # a name or an acronym
-    low = tok.lower
+@functools.lru_cache(maxsize=1 << 16)
+def _general_stem(low: str) -> str | None:
+    """The stem of a general word (``low`` is lower case), None for any other word."""
     if low in _SKIP:
         return None
     s = stem(low)
@@ -59,15 +56,24 @@ def _candidate(tok: StyleToken, sentence_start: bool) -> str | None:
     return None
 
 
+def _candidate(tok: StyleToken, low: str, sentence_start: bool) -> str | None:
+    """The stem under which ``tok`` (lower case: ``low``) is judged, None if it is not judged."""
+    if len(tok.text) < 4 or not tok.is_word or "-" in tok.text:
+        return None
+    if tok.text[0].isupper() and (not sentence_start or tok.text.isupper()):
+        return None  # a name or an acronym
+    return _general_stem(low)
+
+
 def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
-    tokens = text.tokens
+    tokens, lowers = text.tokens, text.lowers
     window = settings.repetition_window
     # stem -> (sentence index, token) of its last use
     last: dict[str, tuple[int, StyleToken]] = {}
     for k, sentence in enumerate(text.sentences):
         for i in range(sentence.first, sentence.last):
             tok = tokens[i]
-            key = _candidate(tok, i == sentence.first)
+            key = _candidate(tok, lowers[i], i == sentence.first)
             if key is None or in_quotes(text.text, tok.start):
                 continue  # a quoted word or phrase is mentioned, not used
             before = last.get(key)
