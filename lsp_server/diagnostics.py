@@ -10,14 +10,19 @@ document, so a broken plugin does not speak up on every keystroke.
 from __future__ import annotations
 
 import hashlib
+import json
+from bisect import bisect_left
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from enum import Enum
+from typing import Any, NamedTuple
 
 from lsprotocol import types
 
 from lsp_server.plugin import Finding, Severity
 from lsp_server.positions import LineIndex
+from lsp_server.text_diff import common_prefix, common_suffix
+from lsp_server.wire import EncodedJson
 
 SOURCE = "marginalia"
 
@@ -51,40 +56,9 @@ def _range(start: tuple[int, int], end: tuple[int, int]) -> types.Range:
 
 
 def to_diagnostic(finding: Finding, index: LineIndex) -> types.Diagnostic:
-    return _diagnostic(finding, index.line_col(finding.start), index.line_col(max(finding.start, finding.end)))
-
-
-class PreparedDiagnostic(types.Diagnostic):
-    """A diagnostic that keeps its JSON form once serialised.
-
-    Unmoved findings reuse their diagnostic from the previous version (see
-    :class:`DiagnosticCache`); with :func:`install_diagnostic_hook` they are not
-    serialised again either, which on a book costs more than the check itself.
-    Never mutate one after it was sent.
-    """
-
-    __slots__ = ("wire",)
-    wire: Any
-
-
-def install_diagnostic_hook(converter: Any) -> Any:
-    """Make ``converter`` reuse a :class:`PreparedDiagnostic`'s JSON form."""
-    base = converter.get_unstructure_hook(types.Diagnostic)
-
-    def unstructure(diagnostic: types.Diagnostic) -> Any:
-        if not isinstance(diagnostic, PreparedDiagnostic):
-            return base(diagnostic)
-        wire = getattr(diagnostic, "wire", None)
-        if wire is None:
-            wire = diagnostic.wire = base(diagnostic)
-        return wire
-
-    converter.register_unstructure_hook(types.Diagnostic, unstructure)
-    return converter
-
-
-def _diagnostic(finding: Finding, start: tuple[int, int], end: tuple[int, int]) -> types.Diagnostic:
-    return PreparedDiagnostic(
+    """The protocol object (for callers that want one; publishing uses :func:`diagnostic_json`)."""
+    start, end = index.line_col(finding.start), index.line_col(max(finding.start, finding.end))
+    return types.Diagnostic(
         range=_range(start, end),
         message=finding.message,
         severity=_SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning),
@@ -94,40 +68,120 @@ def _diagnostic(finding: Finding, start: tuple[int, int], end: tuple[int, int]) 
     )
 
 
-class DiagnosticCache:
-    """One document's diagnostics, reused across versions for findings that did not move.
+def _jsonable(value: object) -> Any:
+    """What ``json`` cannot write itself in a plugin's ``data``: sets and enums as cattrs would, else text."""
+    if isinstance(value, (set, frozenset)):
+        return list(value)
+    if isinstance(value, Enum):
+        return value.value
+    return repr(value)
 
-    A one-character edit in a book moves the findings of one line; rebuilding
-    every protocol object for thousands of others would cost more than the check.
-    Keys are a finding's content plus its *line/column* span, not its offsets,
-    which shift with every edit above it.
+
+def diagnostic_json(finding: Finding, start: tuple[int, int], end: tuple[int, int]) -> str:
+    """One diagnostic as JSON text: the same value cattrs makes of :func:`to_diagnostic`, built directly.
+
+    A book has thousands of diagnostics; unstructuring protocol objects for each
+    of them on every keystroke cost more than checking the edit.
+    """
+    return json.dumps(
+        {
+            "range": {"start": {"line": start[0], "character": start[1]}, "end": {"line": end[0], "character": end[1]}},
+            "message": finding.message,
+            "severity": _SEVERITY.get(finding.severity, types.DiagnosticSeverity.Warning).value,
+            "code": finding.rule,
+            "source": SOURCE,
+            "data": finding_data(finding),
+        },
+        default=_jsonable,
+    )
+
+
+class _Wire(NamedTuple):
+    """A finding's diagnostic as sent, with its range for re-placing it after an edit.
+
+    ``finding`` is the one it was made for; a reused wire keeps it even when the
+    finding has moved, since only its offsets differ (and they are the lookup key).
+    """
+
+    finding: Finding
+    start: tuple[int, int]
+    end: tuple[int, int]
+    json: str
+
+
+def _same_content(a: Finding, b: Finding) -> bool:
+    return a is b or (
+        a.message == b.message
+        and a.severity == b.severity
+        and a.plugin == b.plugin
+        and a.replacements == b.replacements
+        and a.data == b.data
+    )
+
+
+class DiagnosticCache:
+    """One document's diagnostics as JSON, reused across versions for findings the edit did not move.
+
+    A one-character edit in a book changes the positions of the findings on one
+    line; rebuilding and serialising thousands of others would cost more than
+    the check.  The cache compares the text with the one it last saw: a finding
+    that ends before the first changed character keeps its line and column, and
+    one on a line that starts after the last changed character keeps its column
+    and moves by the number of lines the edit added.  Only the others are
+    converted again.  A finding is found again by its offsets and rule (unique
+    in a result: the engine drops duplicates) and reused only if nothing else in
+    it changed.
     """
 
     def __init__(self) -> None:
-        self._previous: dict[tuple[Any, ...], types.Diagnostic] = {}
+        self._index: LineIndex | None = None
+        self._by_span: dict[tuple[int, int, str], _Wire] = {}
 
-    def build(self, findings: Iterable[Finding], index: LineIndex) -> tuple[types.Diagnostic, ...]:
-        current: dict[tuple[Any, ...], types.Diagnostic] = {}
+    def build(self, findings: Iterable[Finding], index: LineIndex) -> tuple[str, ...]:
+        old_index, old = self._index, self._by_span
+        text = index.text
+        prefix, tail_from, delta, line_delta = 0, len(text) + 1, 0, 0
+        if old_index is not None and old_index.encoding == index.encoding and old:
+            prefix = common_prefix(old_index.text, text)
+            limit = min(len(old_index.text), len(text)) - prefix
+            changed_until = len(text) - common_suffix(old_index.text, text, limit)
+            # The first line whose start and terminator before it are both unchanged.
+            k = bisect_left(index.starts, changed_until + 1)
+            tail_from = index.starts[k] if k < len(index.starts) else len(text) + 1
+            delta = len(text) - len(old_index.text)
+            line_delta = index.line_count - old_index.line_count
+        current: dict[tuple[int, int, str], _Wire] = {}
         out = []
+        line_col = index.line_col
         for f in findings:
-            start, end = index.line_col(f.start), index.line_col(max(f.start, f.end))
-            data = f.data if f.data is None else repr(sorted(f.data.items()))
-            key = (f.rule, f.message, f.severity, f.plugin, f.replacements, data, start, end)
-            diagnostic = current.get(key) or self._previous.get(key) or _diagnostic(f, start, end)
-            current[key] = diagnostic
-            out.append(diagnostic)
-        self._previous = current
+            s, e = f.start, max(f.start, f.end)
+            wire = None
+            if e < prefix:
+                wire = old.get((s, e, f.rule))
+            elif s >= tail_from:
+                wire = old.get((s - delta, e - delta, f.rule))
+                if wire is not None and line_delta and _same_content(wire.finding, f):
+                    a, b = (wire.start[0] + line_delta, wire.start[1]), (wire.end[0] + line_delta, wire.end[1])
+                    wire = _Wire(f, a, b, diagnostic_json(f, a, b))
+            if wire is not None and not _same_content(wire.finding, f):
+                wire = None
+            if wire is None:
+                a, b = line_col(s), line_col(e)
+                wire = _Wire(f, a, b, diagnostic_json(f, a, b))
+            current[(s, e, f.rule)] = wire
+            out.append(wire.json)
+        self._index, self._by_span = index, current
         return tuple(out)
 
 
 @dataclass(frozen=True)
 class CheckedVersion:
-    """The result of checking one version of one document."""
+    """The result of checking one version of one document, with its diagnostics as JSON texts."""
 
     uri: str
     version: int
     findings: tuple[Finding, ...]
-    diagnostics: tuple[types.Diagnostic, ...]
+    wire: tuple[str, ...]
 
     @classmethod
     def build(cls, uri: str, version: int, findings: Iterable[Finding], index: LineIndex, cache: DiagnosticCache | None = None) -> CheckedVersion:
@@ -141,6 +195,16 @@ class CheckedVersion:
         for f in self.findings:
             h.update(f"{f.start}:{f.end}:{f.rule}:{f.message}:{int(f.severity)}\0".encode("utf-8", "surrogatepass"))
         return f"{self.version}-{h.hexdigest()}"
+
+    def publish_params(self) -> EncodedJson:
+        """``PublishDiagnosticsParams`` for this version, ready to send."""
+        items = ",".join(self.wire)
+        return EncodedJson(f'{{"uri":{json.dumps(self.uri)},"version":{self.version},"diagnostics":[{items}]}}')
+
+    def full_report(self) -> EncodedJson:
+        """A ``RelatedFullDocumentDiagnosticReport`` for this version, ready to send."""
+        items = ",".join(self.wire)
+        return EncodedJson(f'{{"kind":"full","resultId":{json.dumps(self.result_id)},"items":[{items}]}}')
 
     def overlapping(self, start: int, end: int) -> list[Finding]:
         """Findings touching [start, end]; an empty range at a finding's edge counts."""

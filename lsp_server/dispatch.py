@@ -94,6 +94,9 @@ class PluginHost:
         self._running: dict[str, cf.Future[Any]] = {}
         self._logged: set[tuple[str, str]] = set()
         self._cache = _ChunkCache()
+        # (plugin, uri) -> (fingerprint, chunk key -> entry) of the last check: an edit finds
+        # almost every chunk here, without the shared LRU's lock and reordering.
+        self._last: dict[tuple[str, str], tuple[str, dict[str, _Entry]]] = {}
         self._lock = threading.Lock()
 
     # -- isolation -----------------------------------------------------------
@@ -127,21 +130,31 @@ class PluginHost:
         out: list[Finding] = []
         first_error: BaseException | None = None
         misses = 0
+        last_fingerprint, last = self._last.get((name, doc.uri), ("", {}))
+        if last_fingerprint != fingerprint:
+            last = {}
+        current: dict[str, _Entry] = {}
+        cancelled = ctx.cancelled.is_set
         for chunk in doc.chunks:
-            if ctx.cancelled.is_set():
+            if cancelled():
                 break
-            key = (name, fingerprint, chunk.key)
-            cached = self._cache.get(key)
+            cached = last.get(chunk.key)
             if cached is None:
-                misses += 1
-                try:
-                    found = tuple(self._tag(name, plugin.check_chunk(chunk, ctx)))
-                except Exception as exc:  # noqa: BLE001 - one bad paragraph loses only itself
-                    first_error = first_error or exc
-                    continue
-                cached = _Entry(tuple(f.shifted(-chunk.src_start) for f in found))
-                self._cache.put(key, cached)
+                key = (name, fingerprint, chunk.key)
+                cached = self._cache.get(key)
+                if cached is None:
+                    misses += 1
+                    try:
+                        found = tuple(self._tag(name, plugin.check_chunk(chunk, ctx)))
+                    except Exception as exc:  # noqa: BLE001 - one bad paragraph loses only itself
+                        first_error = first_error or exc
+                        continue
+                    cached = _Entry(tuple(f.shifted(-chunk.src_start) for f in found))
+                    self._cache.put(key, cached)
+            current[chunk.key] = cached
             out.extend(cached.at(chunk.src_start))
+        if doc.uri:
+            self._last[(name, doc.uri)] = (fingerprint, current)
         counter[name] = misses
         try:
             out.extend(self._tag(name, plugin.check_document(doc, ctx)))
@@ -202,6 +215,13 @@ class PluginHost:
 
     def clear_cache(self) -> None:
         self._cache.clear()
+        self._last.clear()
+
+    def forget(self, uri: str) -> None:
+        """Drop what the last check of ``uri`` kept (the document was closed)."""
+        for key in list(self._last):  # a copy: plugin threads may add keys meanwhile
+            if key[1] == uri:
+                self._last.pop(key, None)
 
     def shutdown(self) -> None:
         for name, plugin in self.plugins.items():

@@ -211,32 +211,48 @@ class Engine:
         core = self.core
         disabled = set(core.disabled_rules) | set(magic.disabled_rules)
         enabled = set(magic.enabled_rules)
-        overrides = core.diagnostics.severity
+        regions = magic.off_regions
         size = len(doc.source)
+        # A book has thousands of findings but a few dozen rules: decide per rule once.
+        verdicts: dict[str, tuple[bool, Severity | None]] = {}
         out: list[Finding] = []
         seen: set[tuple[int, int, str]] = set()
         for f in findings:
-            if rule_matches(f.rule, disabled) and not rule_matches(f.rule, enabled):
+            rule = f.rule
+            verdict = verdicts.get(rule)
+            if verdict is None:
+                kept = not rule_matches(rule, disabled) or rule_matches(rule, enabled)
+                verdict = verdicts[rule] = (kept, self._severity_override(rule))
+            kept, severity = verdict
+            if not kept:
                 continue
-            if any(s <= f.start < e for s, e in magic.off_regions):
+            if regions and any(s <= f.start < e for s, e in regions):
                 continue
-            start = min(max(f.start, 0), size)
-            end = min(max(f.end, start), size)
-            key = (start, end, f.rule)
+            start, end = f.start, f.end
+            if not 0 <= start <= end <= size:
+                start = min(max(start, 0), size)
+                end = min(max(end, start), size)
+            key = (start, end, rule)
             if key in seen:
                 continue
             seen.add(key)
-            severity = f.severity
-            for pattern, name in overrides.items():
-                if rule_matches(f.rule, [pattern]):
-                    try:
-                        severity = Severity.parse(name)
-                    except KeyError:
-                        log.warning("settings: severity %r for %s is not one of hint, info, warning, error", name, pattern)
-            if (start, end, severity) != (f.start, f.end, f.severity):
+            if severity is None:
+                severity = f.severity
+            if start != f.start or end != f.end or severity != f.severity:
                 f = dataclasses.replace(f, start=start, end=end, severity=severity)
             out.append(f)
         return out
+
+    def _severity_override(self, rule: str) -> Severity | None:
+        """The severity the settings give ``rule`` (the last matching pattern wins), or None."""
+        severity: Severity | None = None
+        for pattern, name in self.core.diagnostics.severity.items():
+            if rule_matches(rule, [pattern]):
+                try:
+                    severity = Severity.parse(name)
+                except KeyError:
+                    log.warning("settings: severity %r for %s is not one of hint, info, warning, error", name, pattern)
+        return severity
 
     # -- other plugin capabilities, isolated like checks ---------------------
     def _plugin(self, name: str) -> Plugin | None:
@@ -322,6 +338,15 @@ class Engine:
             except Exception as exc:  # noqa: BLE001
                 log.error("plugin %s: commands() failed: %s", name, exc)
         return out
+
+    def forget(self, uri: str) -> None:
+        """Drop what is kept to make the next check of ``uri`` fast (the document was closed)."""
+        from lsp_server.documents import latex_cache
+
+        with self._parse_lock:
+            self._parsed.pop(uri, None)
+        latex_cache.forget(uri)
+        self.host.forget(uri)
 
     def shutdown(self) -> None:
         self.host.shutdown()

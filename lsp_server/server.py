@@ -25,7 +25,6 @@ from typing import Any
 from lsprotocol import types
 from pygls.exceptions import JsonRpcContentModified, JsonRpcException, JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
-from pygls.protocol import default_converter
 from pygls.uris import from_fs_path, to_fs_path
 
 from lsp_server import assist, workspace_state
@@ -38,13 +37,14 @@ from lsp_server.code_actions import (
     resolve_code_action,
 )
 from lsp_server.config import CONFIG_FILE, STATE_DIR, deep_merge
-from lsp_server.diagnostics import CheckedVersion, DiagnosticCache, DiagnosticStore, ProblemLog, install_diagnostic_hook
+from lsp_server.diagnostics import CheckedVersion, DiagnosticCache, DiagnosticStore, ProblemLog
 from lsp_server.engine import DEFAULT_LANGUAGE, Engine
 from lsp_server.plugin import CheckContext
 from lsp_server.session import EngineSlot, Session, Snapshot, unsuitable_reason
 from lsp_server.status import STATUS_NOTIFICATION, status_payload
 from lsp_server.text_document import MarginaliaProtocol
 from lsp_server.trust import UNTRUSTED_OPTION, restricted_mode_note
+from lsp_server.wire import EncodedJson
 from lsp_server.workspace_state import DICTIONARY_FILE
 
 log = logging.getLogger(__name__)
@@ -145,7 +145,6 @@ class MarginaliaServer(LanguageServer):
             _version(),
             text_document_sync_kind=types.TextDocumentSyncKind.Incremental,
             protocol_cls=MarginaliaProtocol,
-            converter_factory=lambda: install_diagnostic_hook(default_converter()),
         )
         # False: restricted mode (``serve --untrusted`` or initializationOptions.untrustedWorkspace).
         self.trusted = trusted
@@ -279,9 +278,7 @@ class MarginaliaServer(LanguageServer):
             return
         result = await self.check(snap)
         if result is not None and self.store.accept(result):  # refuses a version the user has moved past
-            self.text_document_publish_diagnostics(
-                types.PublishDiagnosticsParams(uri=uri, diagnostics=list(result.diagnostics), version=result.version)
-            )
+            self.protocol.notify(types.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS, result.publish_params())
 
     async def checked(self, snap: Snapshot) -> CheckedVersion | None:
         """The stored result for exactly this snapshot, computing it if needed."""
@@ -434,6 +431,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         ls._checked_once.discard(uri)
         ls._diagnostic_caches.pop(uri, None)
         ls._unsuitable_shown.pop(uri, None)
+        ls.slot_for_uri(uri).submit(ls.slot_for_uri(uri).engine.forget, uri)
         if not ls.client.pull_diagnostics:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
@@ -441,7 +439,9 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         types.TEXT_DOCUMENT_DIAGNOSTIC,
         types.DiagnosticOptions(identifier=NAME, inter_file_dependencies=False, workspace_diagnostics=False),
     )
-    async def pull_diagnostics(ls: MarginaliaServer, params: types.DocumentDiagnosticParams) -> types.DocumentDiagnosticReport:
+    async def pull_diagnostics(
+        ls: MarginaliaServer, params: types.DocumentDiagnosticParams
+    ) -> types.DocumentDiagnosticReport | EncodedJson:
         uri = params.text_document.uri
         snap = ls.snapshot(uri)
         if snap is None:
@@ -456,7 +456,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
             raise ServerCancelled(data=types.DiagnosticServerCancellationData(retrigger_request=True))
         if params.previous_result_id == result.result_id:
             return types.RelatedUnchangedDocumentDiagnosticReport(result_id=result.result_id)
-        return types.RelatedFullDocumentDiagnosticReport(items=list(result.diagnostics), result_id=result.result_id)
+        return result.full_report()  # already encoded: thousands of diagnostics skip cattrs
 
     # -- code actions --------------------------------------------------------------
     @ls.feature(

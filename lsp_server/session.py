@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import asyncio
 import concurrent.futures as cf
+import contextlib
 import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
@@ -90,6 +91,11 @@ class EngineSlot:
         """Run ``fn`` on this engine's worker.  Cancelling the caller drops queued work;
         work already running is abandoned (its result ignored) and bounded by plugin time limits."""
         return await asyncio.get_running_loop().run_in_executor(self._worker, fn, *args)
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Queue ``fn`` on this engine's worker without waiting: after the checks already queued."""
+        with contextlib.suppress(RuntimeError):  # shut down: nothing is left to clean up
+            self._worker.submit(fn, *args)
 
     async def run_assist(self, fn: Callable[..., T], *args: Any) -> T:
         """Like :meth:`run`, on the completion thread."""

@@ -10,19 +10,29 @@ subclasses here change only what pygls gets wrong for prose:
   by line, and out-of-range change positions are clamped.
 
 The protocol subclass also picks the position encoding (UTF-32 when offered,
-since it needs no conversion) and installs this workspace at ``initialize``.
+since it needs no conversion), installs this workspace at ``initialize``, and
+sends messages that carry already encoded JSON (see :mod:`lsp_server.wire`)
+without encoding them again.
 """
 
 from __future__ import annotations
 
+import asyncio
+import inspect
+import logging
 from collections.abc import Generator, Sequence
 from typing import Any
 
 from lsprotocol import types
+from pygls.exceptions import JsonRpcInternalError
 from pygls.protocol import LanguageServerProtocol, lsp_method
 from pygls.workspace import TextDocument, Workspace
 
 from lsp_server.positions import LineIndex, choose_encoding, normalize_encoding
+from lsp_server.wire import encoded_message
+
+log = logging.getLogger(__name__)
+_WRITES: set[asyncio.Future[Any]] = set()
 
 
 class LspTextDocument(TextDocument):
@@ -109,3 +119,26 @@ class MarginaliaProtocol(LanguageServerProtocol):
     def _adopt_workspace(self) -> None:
         if not isinstance(self._workspace, LspWorkspace) and self._workspace is not None:
             self._workspace = LspWorkspace.replacing(self._workspace, self._server._text_document_sync_kind)
+
+    def _send_data(self, data: Any) -> None:
+        # pygls' own method, with one addition: a message around EncodedJson is written as it is.
+        body = encoded_message(data, self.VERSION) if data else None
+        if body is None or self.writer is None:
+            super()._send_data(data)
+            return
+        raw = body.encode(self.CHARSET)
+        if self._include_headers:
+            header = f"Content-Length: {len(raw)}\r\nContent-Type: {self.CONTENT_TYPE}; charset={self.CHARSET}\r\n\r\n"
+            raw = header.encode("ascii") + raw
+        try:
+            res = self.writer.write(raw)
+            if inspect.isawaitable(res):
+                task = asyncio.ensure_future(res)
+                _WRITES.add(task)  # the loop keeps only a weak reference
+                task.add_done_callback(_WRITES.discard)
+        except BrokenPipeError:
+            log.exception("sending data: broken pipe")
+            raise
+        except Exception as error:  # reported to the client, as pygls does
+            log.exception("sending data failed")
+            self._server._report_server_error(error, JsonRpcInternalError)

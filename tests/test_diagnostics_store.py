@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import json
+
+from hypothesis import given
+from hypothesis import strategies as st
 from lsprotocol import types
 from pygls.protocol import default_converter
 
@@ -11,11 +15,10 @@ from lsp_server.diagnostics import (
     DiagnosticCache,
     DiagnosticStore,
     ProblemLog,
-    install_diagnostic_hook,
     to_diagnostic,
 )
 from lsp_server.plugin import Finding, Severity
-from lsp_server.positions import UTF16, LineIndex
+from lsp_server.positions import UTF8, UTF16, UTF32, LineIndex
 
 TEXT = "one 😀 two\nthree"
 INDEX = LineIndex.build(TEXT, UTF16)
@@ -33,6 +36,14 @@ def test_diagnostic_fields() -> None:
     assert d.data == {"rule": "example.marker", "plugin": "example", "replacements": ["2"], "data": {"word": "two"}}
 
 
+def _ranges(wire: tuple[str, ...]) -> list[tuple[int, int, int, int]]:
+    out = []
+    for text in wire:
+        r = json.loads(text)["range"]
+        out.append((r["start"]["line"], r["start"]["character"], r["end"]["line"], r["end"]["character"]))
+    return out
+
+
 def test_cache_reuses_unmoved_diagnostics_and_rebuilds_moved_ones() -> None:
     cache = DiagnosticCache()
     text = "aa bb\ncc two\n"
@@ -41,9 +52,37 @@ def test_cache_reuses_unmoved_diagnostics_and_rebuilds_moved_ones() -> None:
     edited = "Xaa bb\ncc two\n"
     second = cache.build([Finding(1, 3, "r.x", "m"), Finding(10, 13, "r.x", "m")], LineIndex.build(edited))
     assert second[1] is first[1]
-    assert second[0] is not first[0]
-    assert second[0].range.start.character == 1
-    assert second[1].range == types.Range(start=types.Position(line=1, character=3), end=types.Position(line=1, character=6))
+    assert _ranges(second) == [(0, 1, 0, 3), (1, 3, 1, 6)]
+
+
+@given(
+    text=st.text(alphabet="ab \r\n😀", max_size=24),
+    replacement=st.text(alphabet="ab\r\n😀", max_size=4),
+    data=st.data(),
+    encoding=st.sampled_from([UTF8, UTF16, UTF32]),
+)
+def test_reused_diagnostics_always_equal_freshly_built_ones(
+    text: str, replacement: str, data: st.DataObject, encoding: str
+) -> None:
+    def findings(t: str) -> list[Finding]:
+        spans = {(i, min(len(t), i + w)) for i in range(len(t)) for w in (0, 2) if i % 3 == 0}
+        return [Finding(s, e, "r.x", "m") for s, e in sorted(spans)]
+
+    cache = DiagnosticCache()
+    cache.build(findings(text), LineIndex.build(text, encoding))
+    a = data.draw(st.integers(0, len(text)))
+    b = data.draw(st.integers(a, len(text)))
+    edited = text[:a] + replacement + text[b:]
+    index = LineIndex.build(edited, encoding)
+    reused = cache.build(findings(edited), index)
+    assert reused == DiagnosticCache().build(findings(edited), index)
+
+
+def test_a_changed_message_is_never_served_from_the_cache() -> None:
+    cache = DiagnosticCache()
+    cache.build([Finding(0, 2, "r.x", "old")], INDEX)
+    (wire,) = cache.build([Finding(0, 2, "r.x", "new")], INDEX)
+    assert json.loads(wire)["message"] == "new"
 
 
 def test_accepts_only_the_newest_version() -> None:
@@ -98,10 +137,20 @@ def test_problem_log_reports_once_per_episode_and_document() -> None:
     assert log.update("b", {"bad": "x"}) == ["x"]
 
 
-def test_prepared_diagnostics_serialise_once_and_exactly_like_plain_ones() -> None:
-    converter = install_diagnostic_hook(default_converter())
-    (prepared,) = DiagnosticCache().build([F], INDEX)
-    first = converter.unstructure(types.PublishDiagnosticsParams(uri="u", diagnostics=[prepared]))
-    second = converter.unstructure(types.PublishDiagnosticsParams(uri="u", diagnostics=[prepared]))
-    assert first["diagnostics"][0] is second["diagnostics"][0]
-    assert first["diagnostics"][0] == default_converter().unstructure(to_diagnostic(F, INDEX))
+def test_wire_json_is_exactly_what_cattrs_makes_of_the_diagnostic() -> None:
+    odd = Finding(0, 3, "r.y", "m", Severity.HINT, plugin="p", data={"tags": frozenset({"a"}), "n": None, "t": (1, 2)})
+    for finding in (F, odd):
+        (wire,) = DiagnosticCache().build([finding], INDEX)
+        expected = default_converter().unstructure(to_diagnostic(finding, INDEX))
+        if finding is odd:
+            expected["data"]["data"]["tags"] = ["a"]
+            expected["data"]["data"]["t"] = [1, 2]
+        assert json.loads(wire) == expected
+
+
+def test_published_and_pulled_reports_wrap_the_same_items() -> None:
+    checked = result(7, F)
+    published = json.loads(checked.publish_params().text)
+    assert published == {"uri": "file:///a.txt", "version": 7, "diagnostics": [json.loads(checked.wire[0])]}
+    report = json.loads(checked.full_report().text)
+    assert report == {"kind": "full", "resultId": checked.result_id, "items": published["diagnostics"]}

@@ -9,10 +9,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from lsp_server.config import LatexSettings
-from lsp_server.documents import latex_cache
 from lsp_server.documents.latex import parse_latex
 from lsp_server.documents.latex_cache import reused_blocks
 from lsp_server.documents.model import ProseDocument
+from lsp_server.text_diff import common_prefix, common_suffix
 
 BOOK = (
     "\\documentclass{book}\n\\begin{document}\n"
@@ -145,7 +145,7 @@ def test_common_prefix_and_suffix_agree_with_a_character_by_character_count(a: s
         return n
 
     for stride in (1, 3, 4096):
-        p = latex_cache.common_prefix(a, b, stride)
+        p = common_prefix(a, b, stride)
         assert p == naive_prefix(a, b)
         limit = min(len(a), len(b)) - p
-        assert latex_cache.common_suffix(a, b, limit, stride) == min(naive_prefix(a[::-1], b[::-1]), limit)
+        assert common_suffix(a, b, limit, stride) == min(naive_prefix(a[::-1], b[::-1]), limit)

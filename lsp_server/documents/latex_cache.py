@@ -22,13 +22,12 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsp_server.documents.model import Chunk
+from lsp_server.text_diff import common_prefix, common_suffix
 
 # A paragraph break: a line break, optional spaces, another line break (the parser uses this too).
 BLANK_LINE = re.compile(r"[ \t]*(?:\r\n|\n|\r)[ \t]*(?:\r\n|\n|\r)")
 
 Note = tuple[int, int, str]
-# Sources are compared in slices of this many code points before narrowing down.
-_STRIDE = 4096
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,45 +39,6 @@ class Block:
 
 def shift(chunk: Chunk, delta: int) -> Chunk:
     return chunk.moved(delta)
-
-
-def common_prefix(a: str, b: str, stride: int = _STRIDE) -> int:
-    """Length of the longest common prefix, comparing slices in C rather than characters in Python."""
-    n = min(len(a), len(b))
-    i = 0
-    while i < n and a[i : i + stride] == b[i : i + stride]:
-        i += stride
-    if i >= n:
-        return n
-    lo, hi = i, min(i + stride, n)  # a[:lo] == b[:lo]; they differ before hi
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if a[lo:mid] == b[lo:mid]:
-            lo = mid
-        else:
-            hi = mid
-    return lo if a[lo] != b[lo] else hi
-
-
-def common_suffix(a: str, b: str, limit: int, stride: int = _STRIDE) -> int:
-    """Length of the longest common suffix, at most ``limit``."""
-    la, lb = len(a), len(b)
-    i = step = 0
-    while i < limit:
-        step = min(stride, limit - i)
-        if a[la - i - step : la - i] != b[lb - i - step : lb - i]:
-            break
-        i += step
-    else:
-        return limit
-    lo, hi = i, i + step  # the last lo characters agree; not the last hi
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if a[la - mid : la - lo] == b[lb - mid : lb - lo]:
-            lo = mid
-        else:
-            hi = mid
-    return lo
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,3 +233,9 @@ def reused_blocks(uri: str) -> int:
     with _CACHES_LOCK:
         cache = _CACHES.get(uri)
     return cache.reused if cache is not None else 0
+
+
+def forget(uri: str) -> None:
+    """Drop the parse state of ``uri`` (the document was closed)."""
+    with _CACHES_LOCK:
+        _CACHES.pop(uri, None)
