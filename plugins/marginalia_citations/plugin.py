@@ -217,7 +217,7 @@ class CitationsPlugin(Plugin):
     def _unused(self, doc: ProseDocument, keys: Sequence[CiteKey], bibs: Bibliographies, settings: CitationsSettings, ctx: CheckContext) -> list[Finding]:
         cited = {k.key for k in keys}
         if doc.language_id == "latex":
-            if re.search(r"\\nocite\s*\{\s*\*\s*\}", doc.source):
+            if _cites_everything(doc.source):
                 return []
             doc_path = sources.uri_to_path(doc.uri)
             if doc_path is not None and doc_path.is_file():
@@ -428,10 +428,18 @@ def _cited_in_tree(main: Path, root: Path | None, commands: Sequence[str]) -> fr
     """Keys cited by the files ``main`` includes; None when one says \\nocite{*}."""
     cited: set[str] = set()
     for _path, text in sources.included_sources(main, root, skip=main.resolve()):
-        if re.search(r"\\nocite\s*\{\s*\*\s*\}", text):
+        if _cites_everything(text):
             return None
         cited.update(k.key for k in all_keys(find_citations(text, "latex", commands)))
     return frozenset(cited)
+
+
+_NOCITE_ALL = re.compile(r"\\nocite\s*\{\s*\*\s*\}")
+
+
+def _cites_everything(source: str) -> bool:
+    """``\\nocite{*}`` anywhere (a substring test first: the pattern alone scans a book in 2 ms per edit)."""
+    return "\\nocite" in source and _NOCITE_ALL.search(source) is not None
 
 
 def _bibliography_command(source: str) -> tuple[int, int]:
