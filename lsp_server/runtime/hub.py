@@ -71,17 +71,27 @@ def cached_models() -> list[CachedModel]:
 
 
 def _tqdm_class(progress: Progress | None) -> Any:
-    """A tqdm subclass that reports byte progress through ``progress`` (0..1 of the download)."""
+    """A tqdm subclass that reports the download's byte progress through ``progress`` (0..1).
+
+    ``snapshot_download`` opens a files bar ("Fetching 9 files") and byte bars whose total
+    grows as each file starts; only byte bars are reported, since the small config files
+    finish first and a file count would claim half the download while the weights have barely
+    begun.
+    """
     from tqdm.auto import tqdm
 
     class _Reporting(tqdm):  # type: ignore[misc, valid-type]
         def update(self, n: float | None = 1) -> bool | None:
             out = super().update(n)
-            if progress is not None and self.total:
-                progress(min(1.0, self.n / self.total), f"downloading {self.desc or ''}".strip())
+            if progress is not None and self.total and self.unit == "B":
+                progress(min(1.0, self.n / self.total), f"downloading {_mb(self.n)} of {_mb(self.total)}")
             return out
 
     return _Reporting
+
+
+def _mb(n: float) -> str:
+    return f"{n / 1e9:.2f} GB" if n >= 1e9 else f"{n / 1e6:.0f} MB"
 
 
 def fetch(repo_id: str, revision: str = "", *, download: bool = True, progress: Progress | None = None) -> Path:
