@@ -127,14 +127,13 @@ class StyleText:
         if s[start:].strip():
             bounds.append((start, len(s)))
         out: list[Sentence] = []
-        tokens = self.tokens
+        starts = self.token_starts
         i = 0
         for a, b in bounds:
             while a < b and s[a].isspace():
                 a += 1
             first = i
-            while i < len(tokens) and tokens[i].start < b:
-                i += 1
+            i = bisect.bisect_left(starts, b, lo=i)  # the first token starting at or after b
             if a < b:
                 out.append(Sentence(a, b, first, i))
         return out

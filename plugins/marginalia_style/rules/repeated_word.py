@@ -56,13 +56,11 @@ def _general_stem(low: str) -> str | None:
     return None
 
 
-def _candidate(tok: StyleToken, low: str, sentence_start: bool) -> str | None:
-    """The stem under which ``tok`` (lower case: ``low``) is judged, None if it is not judged."""
+def _judged(tok: StyleToken, sentence_start: bool) -> bool:
+    """May ``tok`` count as a use at all (a typed word, not a name or an acronym)?"""
     if len(tok.text) < 4 or not tok.is_word or "-" in tok.text:
-        return None
-    if tok.text[0].isupper() and (not sentence_start or tok.text.isupper()):
-        return None  # a name or an acronym
-    return _general_stem(low)
+        return False
+    return not (tok.text[0].isupper() and (not sentence_start or tok.text.isupper()))  # a name or an acronym
 
 
 def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
@@ -73,8 +71,9 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
     for k, sentence in enumerate(text.sentences):
         for i in range(sentence.first, sentence.last):
             tok = tokens[i]
-            key = _candidate(tok, lowers[i], i == sentence.first)
-            if key is None or in_quotes(text.text, tok.start):
+            # The word first (a cached look-up that rejects most tokens), then the token itself.
+            key = _general_stem(lowers[i])
+            if key is None or not _judged(tok, i == sentence.first) or in_quotes(text.text, tok.start):
                 continue  # a quoted word or phrase is mentioned, not used
             before = last.get(key)
             last[key] = (k, tok)
