@@ -36,7 +36,7 @@ from typing import Any
 log = logging.getLogger(__name__)
 
 FORMAT = "marginalia-lexicon"
-VERSION = 1
+VERSION = 2
 # Verdict bits of a lower-case form: the form itself, Capitalised, UPPER-CASE.
 LOWER, CAPITAL, UPPER = 1, 2, 4
 NUMBER = re.compile(r"^\d+(\.\d+)?$")  # spylls' NUMBER_REGEXP: numbers are always correct
@@ -75,6 +75,8 @@ class _Header:
     forbidden: frozenset[str]
     # Lower-cased stems that COMPOUNDRULE may join; None when any word might be a compound.
     compound_stems: frozenset[str] | None
+    # Lower-case texts an UPPER-CASE word may match through spylls' one-letter stems (see _proves_absence).
+    single_letter_forms: frozenset[str]
     # False when the dictionary's casing rules are not the standard ones (German ß, Turkic i).
     proves_absence: bool
 
@@ -99,19 +101,24 @@ class Lexicon:
         try:
             with gzip.open(path, "rt", encoding="utf-8") as f:
                 meta = json.loads(f.readline())
-                if meta.get("format") != FORMAT or meta.get("version") != VERSION or meta.get("digest") != digest:
+                if not isinstance(meta, dict) or (meta.get("format"), meta.get("version"), meta.get("digest")) != (FORMAT, VERSION, digest):
                     log.info("spelling: %s was built from other files or by another version; not used", path)
                     return None
                 words = f.readline().rstrip("\n").split("\t")
                 codes = f.readline().rstrip("\n")
-        except (OSError, ValueError, EOFError, UnicodeDecodeError) as exc:
+            if len(words) != len(codes) or not set(codes) <= set("01234567"):
+                raise ValueError(f"{len(words)} forms but {len(codes)} verdicts")
+            header = cls._header(meta, digest)
+            mixed = {str(k): bool(v) for k, v in meta["mixed"].items()}
+        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError, re.error) as exc:
             log.warning("spelling: cannot read %s (%s); using spylls", path, exc)
             return None
-        if len(words) != len(codes):
-            log.warning("spelling: %s is damaged (%d forms, %d verdicts); using spylls", path, len(words), len(codes))
-            return None
+        return cls(header, dict(zip(words, codes, strict=True)), mixed)
+
+    @staticmethod
+    def _header(meta: dict[str, Any], digest: str) -> _Header:
         stems = meta["compound_stems"]
-        header = _Header(
+        return _Header(
             digest=digest,
             alphabet=frozenset(meta["alphabet"]),
             iconv=dict(meta["iconv"]),
@@ -119,9 +126,9 @@ class Lexicon:
             breaks=tuple(re.compile(p) for p in meta["breaks"]),
             forbidden=frozenset(meta["forbidden"]),
             compound_stems=None if stems is None else frozenset(stems),
+            single_letter_forms=frozenset(meta["single_letter_forms"]),
             proves_absence=bool(meta["proves_absence"]),
         )
-        return cls(header, dict(zip(words, codes, strict=True)), dict(meta["mixed"]))
 
     # -- looking up -------------------------------------------------------------
     def lookup(self, word: str) -> bool | None:
@@ -176,12 +183,14 @@ class Lexicon:
 
     def _proves_absence(self, part: str, low: str) -> bool:
         """No reading of ``part`` exists when its lower case is no form (every casing spylls tries
-        has that lower case), its letters change case one to one, and it cannot be a compound.  UPPER-CASE words are left to spylls: spylls (0.1.x) files
-        each lower-case stem under every one of its letters in the index it searches for them, so
-        "JS" passes as "j" + "s" with the flags of any word holding a "j" (forms no expansion lists)."""
+        has that lower case), its letters change case one to one, and it cannot be a compound.
+
+        spylls (0.1.x) files each lower-case stem, in the index it searches for UPPER-CASE words,
+        under every one of its letters, so "JS" passes as "j" + "s" with the flags of any word
+        holding a "j"; the texts that quirk could match are listed, and left to spylls."""
         return (
             self._h.proves_absence
-            and not part.isupper()
+            and not (part.isupper() and low in self._h.single_letter_forms)
             and all(map(_case_safe, part))
             and not self._may_compound(low)
         )

@@ -123,6 +123,20 @@ class _Expander:
                         yield both
 
 
+def _single_letter_stems(aff: Any, dic: Any) -> dict[str, set[str]]:
+    """spylls (0.1.x) files each lower-case stem, in the index it searches for UPPER-CASE words,
+    under every one of its letters (it iterates a string where it meant a list of lowercasings):
+    so "JS" passes as "j" + "s" with the flags of any word that holds a "j".  Letter -> those flags."""
+    from spylls.hunspell.algo.capitalization import Type
+
+    out: dict[str, set[str]] = {}
+    for w in dic.words:
+        if aff.casing.guess(w.stem) == Type.NO:
+            for char in set(w.stem):
+                out.setdefault(char, set()).update(w.flags)
+    return out
+
+
 def _compound_stems(aff: Any, dic: Any) -> list[str] | None:
     """Lower-cased stems COMPOUNDRULE may join; None when compounding by flags makes any word possible."""
     if aff.COMPOUNDFLAG or aff.COMPOUNDBEGIN or aff.COMPOUNDMIDDLE or aff.COMPOUNDEND:
@@ -161,6 +175,10 @@ def build(dic_path: Path, out: Path, progress: bool = False) -> int:
         if w.stem != w.stem.lower():  # spylls matches UPPER-CASE words to these stems lower-cased
             texts.update(expander.forms(w.stem.lower(), w.flags))
 
+    # What UPPER-CASE words could pass through that quirk: not judged here (spylls is slow to reject
+    # them), only listed, so that the lexicon leaves exactly these to spylls.
+    by_letter = {f.lower() for char, flags in _single_letter_stems(aff, dic).items() for f in expander.forms(char, flags)}
+
     def correct(text: str) -> bool:
         return any(d.lookuper.good_forms(text))
 
@@ -190,6 +208,7 @@ def build(dic_path: Path, out: Path, progress: bool = False) -> int:
         "compound_stems": _compound_stems(aff, dic),
         "proves_absence": type(aff.casing) is Casing and not aff.CHECKSHARPS,
         "mixed": dict(sorted(mixed.items())),
+        "single_letter_forms": sorted(by_letter - set(forms)),
     }
     lexicon.write(out, meta, forms)
     return len(forms)
