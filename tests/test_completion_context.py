@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,32 @@ def test_on_real_manuscripts_a_context_is_never_given_inside_math_or_code(corpus
 
 
 _DOCS: dict[str, list[ProseDocument]] = {}
+
+
+def test_the_window_start_holds_still_while_the_user_types() -> None:
+    """Consecutive requests share their prompt prefix, so the model's cache of it is reused."""
+    from marginalia_completion.context import _trim_left
+
+    text = " ".join(f"Sentence {i} says something about the data." for i in range(40)) + " Now"
+    starts = []
+    for i in range(60):
+        text += f" word{i}"
+        window = _trim_left(text, 60, words)
+        assert text.endswith(window) and 0 < words(window) <= 60
+        starts.append(len(text) - len(window))
+    # 60 words typed against a 60-word budget: the start moves a few times, by whole steps.
+    moves = sum(1 for a, b in pairwise(starts) if a != b)
+    assert 1 <= moves <= 8, moves  # trimming from the end moved it on 52 of the 60 words
+    assert all(text[s - 1] == " " for s in starts)
+
+
+@given(st.text(alphabet=st.sampled_from("ab .!\n"), max_size=400), st.integers(min_value=1, max_value=40))
+@settings(max_examples=200, suppress_health_check=[HealthCheck.too_slow])
+def test_trim_left_keeps_a_tail_within_the_budget(text: str, budget: int) -> None:
+    from marginalia_completion.context import _trim_left
+
+    window = _trim_left(text, budget, words)
+    assert text.endswith(window)
+    assert words(window) <= budget
+    if words(text) <= budget:
+        assert window == text
