@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from corpus_location import MANUSCRIPT_SUFFIXES
+from marginalia_spelling import SpellingPlugin, SpellingSettings
 from marginalia_spelling.dictionaries import BUNDLED_DIR, DictionaryCache, DictionaryFile, find_dictionary
 from marginalia_spelling.lexicon import Lexicon, capital, file_digest
 from marginalia_spelling.lexicon_build import build
@@ -17,6 +18,7 @@ from marginalia_spelling.tokens import iter_words
 from spylls.hunspell import Dictionary
 
 from lsp_server.documents import parse_document
+from lsp_server.plugin import CheckContext
 
 LANGUAGE_IDS = {".tex": "latex", ".md": "markdown", ".qmd": "quarto", ".rmd": "markdown"}
 BUNDLED = sorted(p.stem for p in BUNDLED_DIR.glob("*.dic"))
@@ -154,3 +156,11 @@ def test_bundled_dictionary_loads_without_spylls_until_suggestions() -> None:
     assert not loaded.spylls_loaded
     assert "colour" in loaded.suggest("colourr")
     assert loaded.spylls_loaded
+
+
+def test_status_says_the_bundled_dictionary_is_read_from_its_lexicon() -> None:
+    plugin = SpellingPlugin()
+    ctx = CheckContext(settings=SpellingSettings(), language="en-GB")
+    assert [f.data["word"] for f in plugin.check_chunk(parse_document("A colour wrold.", "plaintext").chunks[0], ctx) if f.data] == ["wrold"]
+    ready, line = plugin.status()
+    assert ready and "en-GB" in line and "precompiled lexicon" in line
