@@ -6,13 +6,21 @@ import gzip
 import json
 import random
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 from corpus_location import MANUSCRIPT_SUFFIXES
 from marginalia_spelling import SpellingPlugin, SpellingSettings
-from marginalia_spelling.dictionaries import BUNDLED_DIR, DictionaryCache, DictionaryFile, find_dictionary
-from marginalia_spelling.lexicon import Lexicon, capital, file_digest
+from marginalia_spelling.dictionaries import (
+    BUNDLED_DIR,
+    DictionaryCache,
+    DictionaryFile,
+    find_dictionary,
+    start_lexicon_build,
+)
+from marginalia_spelling.lexicon import Lexicon, capital, failure_marker, file_digest
 from marginalia_spelling.lexicon_build import build
 from marginalia_spelling.tokens import iter_words
 from spylls.hunspell import Dictionary
@@ -164,3 +172,28 @@ def test_status_says_the_bundled_dictionary_is_read_from_its_lexicon() -> None:
     assert [f.data["word"] for f in plugin.check_chunk(parse_document("A colour wrold.", "plaintext").chunks[0], ctx) if f.data] == ["wrold"]
     ready, line = plugin.status()
     assert ready and "en-GB" in line and "precompiled lexicon" in line
+
+
+def run_background_build(dic: Path, out: Path) -> int:
+    """As a server starts it (in its own process: it lowers its priority and limits)."""
+    cmd = [sys.executable, "-m", "marginalia_spelling.lexicon_build", "--background", "--quiet", str(dic), str(out)]
+    return subprocess.run(cmd, check=False, timeout=120).returncode
+
+
+def test_background_build_writes_a_lexicon_and_leaves_no_marker(tmp_path: Path) -> None:
+    dic = write_dictionary(tmp_path, "xq_XQ", ["cat/S", "dog"])
+    out = tmp_path / "cache" / "xq_XQ.lex.gz"
+    assert run_background_build(dic, out) == 0
+    assert Lexicon.read(out, file_digest(dic, dic.with_suffix(".aff"))) is not None
+    assert sorted(p.name for p in out.parent.iterdir()) == ["xq_XQ.lex.gz"]
+
+
+def test_a_failed_background_build_is_not_started_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    dic = write_dictionary(tmp_path, "xq_XQ", ["cat/S"], aff="SET UTF-8\nCOMPLEXPREFIXES\nSFX S Y 1\nSFX S 0 s .\n")
+    out = tmp_path / "cache" / "xq_XQ.lex.gz"
+    assert run_background_build(dic, out) == 1
+    assert not out.exists() and "COMPLEXPREFIXES" in failure_marker(out).read_text(encoding="utf-8")
+    spawned: list[object] = []
+    monkeypatch.setattr("marginalia_spelling.dictionaries.subprocess.Popen", lambda *a, **k: spawned.append(a))
+    start_lexicon_build(DictionaryFile("xq_XQ", dic, dic.with_suffix(".aff"), "system"), out)
+    assert spawned == []

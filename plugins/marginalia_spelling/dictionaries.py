@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from marginalia_spelling.lexicon import Lexicon, file_digest
+from marginalia_spelling.lexicon import Lexicon, failure_marker, file_digest
 
 log = logging.getLogger(__name__)
 
@@ -282,7 +282,10 @@ class DictionaryCache:
 
 
 def start_lexicon_build(source: DictionaryFile, out: Path) -> None:
-    """Build ``out`` for the next start in a detached, low-priority process (a minute or two)."""
+    """Build ``out`` for the next start in a detached, low-priority process (a minute or two),
+    unless an earlier build for the same files gave up."""
+    if failure_marker(out).exists():
+        return
     try:
         subprocess.Popen(
             [sys.executable, "-m", "marginalia_spelling.lexicon_build", "--background", "--quiet", str(source.dic), str(out)],

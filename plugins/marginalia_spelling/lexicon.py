@@ -209,6 +209,12 @@ class Lexicon:
         return reach[len(low)]
 
 
+def failure_marker(out: Path) -> Path:
+    """Left beside ``out`` when a background build gave up, so that later starts do not try again
+    (``out`` names the files' digest: a changed dictionary is tried afresh)."""
+    return out.with_name(out.name + ".failed")
+
+
 def write(path: Path, meta: dict[str, Any], forms: dict[str, int]) -> None:
     """Write a lexicon atomically (a reader never sees half a file)."""
     words = sorted(forms)

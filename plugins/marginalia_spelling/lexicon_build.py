@@ -15,6 +15,7 @@ and in a background process for dictionaries found on the system.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
 import sys
 import time
@@ -23,12 +24,13 @@ from pathlib import Path
 from typing import Any
 
 from marginalia_spelling import lexicon
-from marginalia_spelling.lexicon import CAPITAL, LOWER, UPPER, capital
+from marginalia_spelling.lexicon import CAPITAL, LOWER, UPPER, capital, failure_marker
 
 log = logging.getLogger(__name__)
 
 BUNDLED_DIR = Path(__file__).resolve().parent / "hunspell"
 BACKGROUND_CPU_SECONDS = 900
+BACKGROUND_MEMORY_BYTES = 4 << 30
 _REGEX_SPECIALS = frozenset(".^$*+?{}[]\\|()")
 
 
@@ -218,14 +220,22 @@ def bundled_lexicon_path(dic_path: Path) -> Path:
     return dic_path.with_suffix(".lex.gz")
 
 
+def _give_up(signum: int, frame: object) -> None:
+    raise TimeoutError(f"more than {BACKGROUND_CPU_SECONDS} s of CPU time")
+
+
 def _build_in_background(dic_path: Path, out: Path) -> int:
-    """What a server starts for an installed dictionary: nice, CPU-bounded, and skipped when
-    another process is already building the same file (a marker younger than the CPU bound)."""
+    """What a server starts for an installed dictionary: nice, bounded in CPU time and memory,
+    skipped while another process builds the same file (a marker younger than the CPU bound),
+    and recorded as failed (not retried) when the dictionary is too big or not supported."""
     import os
     import resource
+    import signal
 
     os.nice(10)
     resource.setrlimit(resource.RLIMIT_CPU, (BACKGROUND_CPU_SECONDS, BACKGROUND_CPU_SECONDS + 5))
+    resource.setrlimit(resource.RLIMIT_AS, (BACKGROUND_MEMORY_BYTES, BACKGROUND_MEMORY_BYTES))
+    signal.signal(signal.SIGXCPU, _give_up)  # the soft CPU limit: stop cleanly, before the hard kill
     marker = out.with_name(out.name + ".building")
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
@@ -236,7 +246,9 @@ def _build_in_background(dic_path: Path, out: Path) -> int:
         return 1
     try:
         build(dic_path, out)
-    except (Unsupported, OSError, ValueError):
+    except (Unsupported, OSError, ValueError, TimeoutError, MemoryError) as exc:
+        with contextlib.suppress(OSError):
+            failure_marker(out).write_text(f"{type(exc).__name__}: {exc}\n", encoding="utf-8")
         return 1
     finally:
         marker.unlink(missing_ok=True)
