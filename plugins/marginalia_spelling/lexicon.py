@@ -26,6 +26,7 @@ import gzip
 import hashlib
 import json
 import logging
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -221,9 +222,12 @@ def write(path: Path, meta: dict[str, Any], forms: dict[str, int]) -> None:
     if any("\t" in w or "\n" in w for w in words):
         raise ValueError("a form holds a tab or newline; cannot store it")
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9) as f:
-        f.write(json.dumps({"format": FORMAT, "version": VERSION, **meta}, ensure_ascii=False, sort_keys=True) + "\n")
-        f.write("\t".join(words) + "\n")
-        f.write("".join(str(forms[w]) for w in words) + "\n")
-    tmp.replace(path)
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=9) as f:
+            f.write(json.dumps({"format": FORMAT, "version": VERSION, **meta}, ensure_ascii=False, sort_keys=True) + "\n")
+            f.write("\t".join(words) + "\n")
+            f.write("".join(str(forms[w]) for w in words) + "\n")
+        tmp.replace(path)
+    finally:
+        tmp.unlink(missing_ok=True)
