@@ -29,6 +29,14 @@ def test_user_commands_are_only_citations_when_declared() -> None:
     assert "h" not in [k.key for g in latex_citations(LATEX) for k in g.keys]
 
 
+
+def test_the_longest_command_name_wins_and_names_end_at_a_letter() -> None:
+    """Names are tried longest first within each first letter: \\foo1 is not \\foo followed by "1"."""
+    text = r"\foo1{a} \foo{b} \citep@x{no} \citep{c} \Citet*[p. 2]{d} \section{no} \\cite{e}"
+    found = [(g.keys[0].key, text[g.start : g.keys[0].start]) for g in latex_citations(text, ["foo", "\\foo1"])]
+    assert found == [("a", "\\foo1{"), ("b", "\\foo{"), ("c", "\\citep{"), ("d", "\\Citet*[p. 2]{"), ("e", "\\cite{")]
+    assert [g.keys[0].key for g in latex_citations(text)] == ["c", "d", "e"]
+
 MARKDOWN = """---
 bibliography: refs.bib
 author: me@x.org

@@ -97,8 +97,16 @@ def mask_markdown(source: str) -> str:
 
 def latex_command_pattern(extra: Iterable[str] = ()) -> re.Pattern[str]:
     names = set(LATEX_CITE_COMMANDS) | {c.lstrip("\\") for c in extra if c.strip()}
-    alternatives = "|".join(sorted((re.escape(n) for n in names), key=len, reverse=True))
-    return re.compile(rf"\\({alternatives})(?![A-Za-z@])(\*?)")
+    # Longest first ("citep" before "cite"), grouped by first character: at each of a book's
+    # thousands of backslashes the engine then tries a dozen branches instead of seventy.
+    by_first: dict[str, list[str]] = {}
+    for name in sorted(names, key=len, reverse=True):
+        if name:
+            by_first.setdefault(name[0], []).append(re.escape(name[1:]))
+    groups = [re.escape(first) + "(?:" + "|".join(rests) + ")" for first, rests in sorted(by_first.items())]
+    if "" in names:
+        groups.append("")
+    return re.compile(rf"\\({'|'.join(groups)})(?![A-Za-z@])(\*?)")
 
 
 # Arguments of a citation command, matched by regular expressions over a bounded
