@@ -92,6 +92,27 @@ def test_document_rules_rerun_only_when_their_facts_change(monkeypatch: pytest.M
         assert any(r == "style.inconsistent-variant" for _, _, r, _, _ in incremental)
 
 
+def test_two_open_documents_keep_their_own_document_rule_results(monkeypatch: pytest.MonkeyPatch) -> None:
+    runs: list[str] = []
+
+    def counting(rule: DocumentRule) -> DocumentRule:
+        def report(chunks: DocumentFacts, settings: StyleSettings) -> Iterator[Located]:
+            runs.append(rule.id)
+            return rule.report(chunks, settings)
+
+        return dataclasses.replace(rule, report=report)
+
+    monkeypatch.setattr("marginalia_style.plugin.DOCUMENT_RULES", tuple(counting(r) for r in DOCUMENT_RULES))
+    engine = _engine()
+    other = PAPER.replace("colour", "color")
+    for version in range(3):  # switching between two files
+        engine.check(engine.parse(PAPER, "markdown", "file:///a.md", version))
+        engine.check(engine.parse(other, "markdown", "file:///b.md", version))
+    assert runs.count("inconsistent-variant") == 2  # once per file, then reused
+    found = _rules(engine, PAPER)
+    assert ("style.inconsistent-variant", "color", ("colour",)) in found
+
+
 def test_only_english_is_checked() -> None:
     engine = _engine(language="fr-FR")
     assert _rules(engine, "Le code est très rapide. It is very unique.\n") == []

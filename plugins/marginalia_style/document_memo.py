@@ -12,6 +12,7 @@ edit above it costs a shift, not a new offset mapping.
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 
 from lsp_server.documents.model import Chunk
@@ -21,33 +22,39 @@ from marginalia_style.rules.base import DocumentRule, Located, Match
 from marginalia_style.settings import StyleSettings
 
 MAX_FINDINGS_KEPT = 20_000
+MAX_DOCUMENTS_KEPT = 64  # (document, rule) pairs
 
 # (chunk, rule, match) -> the finding in source offsets
 MakeFinding = Callable[[Chunk, DocumentRule, Match], Finding]
 
 
 class DocumentRuleMemo:
-    """Per rule: the input last seen and its matches, as (index into the facts list, match)."""
+    """Per document and rule: the input last seen and its matches, as (index into the facts list, match)."""
 
     def __init__(self) -> None:
-        self._last: dict[str, tuple[Hashable, list[tuple[int, Match]]]] = {}
+        self._last: OrderedDict[tuple[str, str], tuple[Hashable, list[tuple[int, Match]]]] = OrderedDict()
         self._findings: dict[tuple[str, str, Match, Hashable], Finding] = {}
         self._lock = threading.Lock()
 
-    def located(self, rule: DocumentRule, facts: DocumentFacts, settings: StyleSettings) -> list[Located]:
-        """``rule.report(facts, settings)``, run only when its input changed."""
+    def located(self, rule: DocumentRule, facts: DocumentFacts, settings: StyleSettings, document: str = "") -> list[Located]:
+        """``rule.report(facts, settings)``, run only when its input changed since the last
+        check of ``document`` (a URI: several open files do not evict each other)."""
         # The facts objects come from the facts cache: an unchanged chunk gives the very same
         # object, so comparing the keys is mostly identity tests.
         key = (tuple(f for _, f in facts), tuple(c.role for c, _ in facts), repr(settings))
+        slot = (document, rule.id)
         with self._lock:
-            hit = self._last.get(rule.id)
+            hit = self._last.get(slot)
         if hit is not None and hit[0] == key:
             matches = hit[1]
         else:
             index = {id(chunk): i for i, (chunk, _) in enumerate(facts)}
             matches = [(index[id(chunk)], m) for chunk, m in rule.report(facts, settings)]
             with self._lock:
-                self._last[rule.id] = (key, matches)
+                self._last[slot] = (key, matches)
+                self._last.move_to_end(slot)
+                while len(self._last) > MAX_DOCUMENTS_KEPT:
+                    self._last.popitem(last=False)
         return [(facts[i][0], m) for i, m in matches]
 
     def finding(self, chunk: Chunk, rule: DocumentRule, m: Match, variant: Hashable, make: MakeFinding) -> Finding:

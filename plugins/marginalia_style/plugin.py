@@ -107,7 +107,7 @@ class StylePlugin(Plugin):
         make = partial(_finding, settings=settings)
         for rule in rules:
             severity = severity_of(rule, settings)
-            out.extend(self.memo.finding(chunk, rule, m, severity, make) for chunk, m in self.memo.located(rule, facts, settings))
+            out.extend(self.memo.finding(chunk, rule, m, severity, make) for chunk, m in self.memo.located(rule, facts, settings, doc.uri))
         return out
 
     def status(self) -> tuple[bool, str]:
