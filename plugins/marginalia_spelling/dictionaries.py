@@ -228,7 +228,7 @@ class DictionaryCache:
 
     A dictionary with a lexicon that matches its files loads in tens of milliseconds and parses
     spylls only when asked for suggestions; one without is parsed by spylls at once, and a lexicon
-    for the next start is built in a background process (installed dictionaries only)."""
+    for the next start is built in a background process and cached."""
 
     def __init__(self, build_missing: bool = True) -> None:
         self._lock = threading.Lock()
@@ -264,7 +264,9 @@ class DictionaryCache:
                     log.info("spelling: %s (%s) from its lexicon %s", source.dic, source.origin, path)
                     return SpellDictionary(source, lexicon=found)
         loaded = self._load_spylls(source, key)
-        if loaded is not None and self.build_missing and source.origin in ("system", "user", "DICPATH"):
+        # Not for a workspace's own dictionaries (settings): only files installed on this machine, or
+        # bundled ones whose lexicon did not ship (an install that left out package data).
+        if loaded is not None and self.build_missing and source.origin != "settings":
             start_lexicon_build(source, lexicon_paths(source, digest)[-1])
         return loaded
 
