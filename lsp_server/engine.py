@@ -341,11 +341,12 @@ class Engine:
 
     def forget(self, uri: str) -> None:
         """Drop what is kept to make the next check of ``uri`` fast (the document was closed)."""
-        from lsp_server.documents import latex_cache
+        from lsp_server.documents import latex_cache, latex_facts
 
         with self._parse_lock:
             self._parsed.pop(uri, None)
         latex_cache.forget(uri)
+        latex_facts.forget(uri)
         self.host.forget(uri)
 
     def shutdown(self) -> None:

@@ -29,7 +29,7 @@ import unicodedata
 from operator import attrgetter
 
 from lsp_server.config import LatexSettings
-from lsp_server.documents import latex_scan
+from lsp_server.documents import latex_facts
 from lsp_server.documents.latex_cache import BLANK_LINE, Block, BlockCache, TraceBuilder, cache_for, shift
 from lsp_server.documents.latex_commands import (
     ACCENT_MARKS,
@@ -88,15 +88,9 @@ _REST_OF_LINE = re.compile(r"[ \t]*([^\s%])?")
 _TEXT_ON_NEXT_LINE = re.compile(r"(?:%[^\r\n]*)?(?:\r\n|\n|\r)[ \t]*[^\s\\%]")
 _CONDITIONAL = re.compile(r"%[^\r\n]*|\\\\|\\(if[A-Za-z@]*|fi)(?![A-Za-z@])")
 _TABU_WIDTH = re.compile(r"\s*(?:to|spread)(?![A-Za-z])[^{}\r\n]*")
-# Commands that only a preamble or a package holds: a file using them is no body fragment.
-_PREAMBLE_ONLY = re.compile(
-    r"\\(?:usepackage|RequirePackage|documentclass|ProvidesPackage|ProvidesClass|NeedsTeXFormat)(?![A-Za-z])"
-)
 _BARE_FILE = re.compile(r"[ \t]*([^\s{}\\%]+)")
 _LET = re.compile(r"\s*\\(?:[A-Za-z@]+|.)\s*=?\s*(?:\\(?:[A-Za-z@]+|.)|.)?", re.S)
 _DEF_HEAD = re.compile(r"\s*\\(?:[A-Za-z@]+|.)[^{]{0,40}?(?=\{)", re.S)
-_BEGIN_DOCUMENT = re.compile(r"\\begin\s*\{document\}")
-_END_DOCUMENT = re.compile(r"\\end\s*\{document\}")
 
 # Argument signatures of definition commands (the name is one token or a group).
 _DEFINITION_ARGS = {
@@ -986,24 +980,6 @@ def _reading(code: str) -> str:
     return code.replace("\\_", "_").lstrip("\\{ ~")
 
 
-def _body_span(src: str) -> tuple[int, int]:
-    """Between \\begin{document} and \\end{document}; a body fragment is all body."""
-    start = 1 if src.startswith("\ufeff") else 0
-    end = len(src)
-    for m in latex_scan.uncommented(src, _BEGIN_DOCUMENT.finditer(src)):
-        start = m.end()
-        break
-    else:
-        # No \\begin{document}: an included fragment, all body -- unless it is preamble material
-        # (\\usepackage is an error after \\begin{document}), which holds no prose.
-        if any(latex_scan.uncommented(src, _PREAMBLE_ONLY.finditer(src))):
-            return end, end
-    for m in latex_scan.uncommented(src, _END_DOCUMENT.finditer(src, start)):
-        end = m.start()
-        break
-    return start, end
-
-
 def _render(body: str, commands: dict[str, Command], environments: dict[str, Environment], macros: MacroReader) -> str:
     """The prose a macro body reads as, on its own."""
     parser = _Parser(body, commands, environments, macros)
@@ -1027,10 +1003,11 @@ def parse_latex(
     """
     settings = settings or LatexSettings()
     commands, environments = _settings_tables(settings)
-    macros = MacroReader(latex_scan.definitions(source))
+    facts = latex_facts.facts_for(source, uri if cache else "")
+    macros = MacroReader(facts.definitions)
     macros.render = lambda body: _render(body, commands, environments, macros)
-    start, end = _body_span(source)
-    language = latex_scan.declared_language(source[:start] if start > 1 else source)
+    start, end = facts.body
+    language = facts.language
     german = (language or "").startswith("de")
     fingerprint = (
         tuple(sorted(commands.items(), key=lambda kv: kv[0])),
@@ -1055,8 +1032,8 @@ def parse_latex(
         parser.end_chunk()
     chunks = sorted(parser.chunks, key=_SRC_START)
     meta: dict[str, object] = {
-        "bibliographies": latex_scan.bibliographies(source),
-        "includes": latex_scan.includes(source),
+        "bibliographies": list(facts.bibliographies),
+        "includes": list(facts.includes),
     }
     return ProseDocument(
         uri=uri,

@@ -217,9 +217,12 @@ _INCLUDE = re.compile(
 _TWO_ARG_INCLUDES = frozenset({"import", "subimport", "inputfrom", "subinputfrom", "includefrom", "subincludefrom"})
 
 
-def bibliographies(source: str) -> list[str]:
+def bibliographies(source: str, spans: list[tuple[int, int]] | None = None) -> list[str]:
+    """Bibliography files named in ``source``; ``spans`` collects where the commands are."""
     out: list[str] = []
     for m in uncommented(source, _BIBLIOGRAPHY.finditer(source)):
+        if spans is not None:
+            spans.append(m.span())
         if m.group(1) == "bibliography":
             out.extend(name.strip() for name in m.group(2).split(",") if name.strip())
         elif m.group(2).strip():
@@ -273,23 +276,28 @@ _MAX_BODY = 5_000  # scanned directly; longer or unclosed bodies go through a pa
 _DEF = re.compile(r"\\[gex]?def\s*\\([A-Za-z@]+)\s*((?:#\d)*)\s*(?=\{)")
 
 
-def definitions(source: str) -> dict[str, MacroDef]:
-    """Macros defined with \\newcommand-like commands or \\def (later ones win)."""
+def definitions(source: str, spans: list[tuple[int, int]] | None = None) -> dict[str, MacroDef]:
+    """Macros defined with \\newcommand-like commands or \\def (later ones win).
+
+    ``spans`` collects where each definition lies, from its command to the end of its body.
+    """
     out: dict[str, MacroDef] = {}
     closer = _BodyEnd(source)
+    # A malformed definition may become whole through any later edit: its span runs to the end.
+    spans = spans if spans is not None else []
     if "command" in source:
         for m in uncommented(source, _NEWCOMMAND.finditer(source)):
             tail = _NEWCOMMAND_TAIL.match(source, m.end())
-            if tail is None:
-                continue
-            end = closer(tail.end())
-            if end is None:
+            end = closer(tail.end()) if tail is not None else None
+            spans.append((m.start(), end if end is not None else len(source)))
+            if tail is None or end is None:
                 continue
             name = tail.group(1) or tail.group(2)
             out[name] = MacroDef(int(tail.group(3) or 0), source[tail.end() + 1 : end - 1], tail.group(4) is not None)
     if "def" in source:
         for m in uncommented(source, _DEF.finditer(source)):
             end = closer(m.end())
+            spans.append((m.start(), end if end is not None else len(source)))
             if end is None:
                 continue
             out[m.group(1)] = MacroDef(len(m.group(2)) // 2, source[m.end() + 1 : end - 1])
