@@ -67,7 +67,7 @@ def _directives(source: str) -> list[tuple[int, int, str]]:
     return out
 
 
-@functools.lru_cache(maxsize=32)  # the engine asks once per plugin call; str hashes are cached
+@functools.lru_cache(maxsize=2)  # the engine asks once per plugin call; more would keep old book-sized texts alive
 def parse_magic(source: str) -> MagicDirectives:
     language: str | None = None
     disabled: set[str] = set()
