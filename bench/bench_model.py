@@ -66,7 +66,8 @@ def build_folder(size: str, root: Path) -> Path:
         return folder
     cfg = Qwen2Config(max_position_embeddings=4096, bos_token_id=1, eos_token_id=2, **CONFIGS[size])
     torch.manual_seed(0)
-    model = Qwen2ForCausalLM(cfg).to(torch.bfloat16)
+    model = Qwen2ForCausalLM(cfg)
+    torch.nn.Module.to(model, torch.bfloat16)  # in place; transformers' wrapped .to() confuses mypy
     model.save_pretrained(folder, safe_serialization=True)
     train_tokenizer([_text()], vocab_size=2000).save_pretrained(folder)  # type: ignore[attr-defined]
     return folder
@@ -122,17 +123,21 @@ def bench_one(folder: Path, size: str, quant: str, device: str, runs: int, conte
     cpu_spent.clear()
     cold = [timed(new, prompt.text) for _ in range(runs)]
     first = [timed(1, prompt.text) for _ in range(max(2, runs // 2))]
+    prefill_cpu = statistics.median(cpu_spent[1])
     decode_tps = (new - 1) / max(1e-9, statistics.median(cold) - statistics.median(first))
     cpu_ms_per_token = 1000 * (statistics.median(cpu_spent[new]) - statistics.median(cpu_spent[1])) / (new - 1)
+    cold_cpu = statistics.median(cpu_spent[new])
     head_ms = lm_head_ms(backend.model, device)
     # Typing: each request adds a word to the previous prompt, so its prefix is cached.
     backend.reuse_prompt_cache = True
     typed = prompt.text
     timed(new, typed)
     warm = []
+    cpu_spent.clear()
     for i in range(runs):
         typed += f" word{i}"
         warm.append(timed(new, typed))
+    typing_cpu = statistics.median(cpu_spent[new])
 
     worker = GenerationWorker(backend)
     job = worker.submit(prompt, GenerationParams(max_new_tokens=2000, min_new_tokens=2000), channel="b", time_limit=600)
@@ -147,7 +152,8 @@ def bench_one(folder: Path, size: str, quant: str, device: str, runs: int, conte
         "size": size, "quant": quant, "device": device, "load_s": load_s, "weight_mib": weight_bytes / 2**20,
         "cold_p50_s": statistics.median(cold), "cold_p95_s": percentile(cold, 0.95), "prefill_s": statistics.median(first),
         "typing_p50_s": statistics.median(warm), "typing_p95_s": percentile(warm, 0.95),
-        "decode_tok_s": decode_tps, "cpu_ms_per_token": cpu_ms_per_token, "prefill_cpu_s": statistics.median(cpu_spent[1]),
+        "decode_tok_s": decode_tps, "cpu_ms_per_token": cpu_ms_per_token,
+        "cold_cpu_s": cold_cpu, "typing_cpu_s": typing_cpu, "prefill_cpu_s": prefill_cpu,
         "lm_head_ms": head_ms, "cancel_to_free_s": cancel_s, "runs": runs, "context": context, "new_tokens": new,
         "load_avg_1min_after": os.getloadavg()[0],
     }
@@ -198,7 +204,8 @@ def main(argv: list[str]) -> int:
           f"OMP_WAIT_POLICY={os.environ.get('OMP_WAIT_POLICY', '')} load_avg={os.getloadavg()[0]:.1f} " + (torch.cuda.get_device_name() if device == "cuda" else ""), flush=True)
     results = []
     header = (f"{'model':6} {'quant':5} {'load s':>7} {'weights MiB':>11} {'cold p50':>8} {'cold p95':>8} {'typing p50':>10} "
-              f"{'typing p95':>10} {'prefill s':>9} {'decode tok/s':>12} {'CPU ms/tok':>10} {'head ms':>7} {'cancel s':>8} {'load':>5}")
+              f"{'typing p95':>10} {'prefill s':>9} {'decode tok/s':>12} {'CPU ms/tok':>10} {'head ms':>7} {'cancel s':>8} {'load':>5} "
+              f"{'cold CPU s':>10} {'typing CPU s':>12}")
     print(header, flush=True)
     for size in args.sizes.split(","):
         folder = build_folder(size, root)
@@ -211,7 +218,8 @@ def main(argv: list[str]) -> int:
             results.append(r)
             print(f"{size:6} {quant:5} {r['load_s']:7.2f} {r['weight_mib']:11.0f} {r['cold_p50_s']:8.2f} {r['cold_p95_s']:8.2f} "
                   f"{r['typing_p50_s']:10.2f} {r['typing_p95_s']:10.2f} {r['prefill_s']:9.2f} {r['decode_tok_s']:12.1f} "
-                  f"{r['cpu_ms_per_token']:10.0f} {r['lm_head_ms']:7.1f} {r['cancel_to_free_s']:8.3f} {r['load_avg_1min_after']:5.1f}",
+                  f"{r['cpu_ms_per_token']:10.0f} {r['lm_head_ms']:7.1f} {r['cancel_to_free_s']:8.3f} {r['load_avg_1min_after']:5.1f} "
+                  f"{r['cold_cpu_s']:10.2f} {r['typing_cpu_s']:12.2f}",
                   flush=True)
     if args.json:
         Path(args.json).write_text(json.dumps({"device": device, "results": results}, indent=2) + "\n")
