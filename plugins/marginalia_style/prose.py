@@ -97,18 +97,6 @@ class StyleText:
         return self._view.lowers
 
     @cached_property
-    def word_positions(self) -> dict[str, list[int]]:
-        """Lower-case token -> the indices where it occurs, in order (phrase look-ups start here)."""
-        out: dict[str, list[int]] = {}
-        for i, low in enumerate(self.lowers):
-            hit = out.get(low)
-            if hit is None:
-                out[low] = [i]
-            else:
-                hit.append(i)
-        return out
-
-    @cached_property
     def sentences(self) -> list[Sentence]:
         """Sentence bounds: a typed . ! ? before a space, not after an abbreviation or an initial."""
         s = self.text
@@ -214,35 +202,25 @@ class PhraseIndex:
         by_first: dict[str, list[str]] = {}
         for p in {normalise(p) for p in phrases}:
             by_first.setdefault(p.split()[0], []).append(p)
-        self._sources = {
+        # first word -> its pattern's source, replaced by the compiled pattern on first use
+        # (two threads racing only compile one pattern twice).
+        self._patterns: dict[str, str | re.Pattern[str]] = {
             first: "(?:" + "|".join(r"\s+".join(map(re.escape, p.split())) for p in sorted(group, key=len, reverse=True)) + r")(?![\w'’-])"
             for first, group in by_first.items()
         }
-        # Filled on first use; a race only compiles one pattern twice (re caches it anyway).
-        self._patterns: dict[str, re.Pattern[str]] = {}
-
-    def _pattern(self, first: str) -> re.Pattern[str] | None:
-        pattern = self._patterns.get(first)
-        if pattern is None:
-            source = self._sources.get(first)
-            if source is None:
-                return None
-            pattern = self._patterns[first] = re.compile(source, re.IGNORECASE)
-        return pattern
 
     def finditer(self, text: StyleText) -> Iterator[re.Match[str]]:
-        positions = text.word_positions
-        firsts = self._sources.keys() & positions.keys()  # a set operation, not a test per token
-        if not firsts:
-            return
+        patterns = self._patterns
         s = text.text
-        tokens, lowers = text.tokens, text.lowers
+        tokens = text.tokens
         after = 0  # matches do not overlap: "the tip of the iceberg" once, not also "tip of the iceberg"
-        for i in sorted(i for word in firsts for i in positions[word]):
-            if tokens[i].start < after or tokens[i].placeholder is not None:
+        for i, low in enumerate(text.lowers):
+            pattern = patterns.get(low)
+            if pattern is None or tokens[i].start < after or tokens[i].placeholder is not None:
                 continue
-            pattern = self._pattern(lowers[i])
-            m = pattern.match(s, tokens[i].start) if pattern is not None else None
+            if isinstance(pattern, str):
+                pattern = patterns[low] = re.compile(pattern, re.IGNORECASE)
+            m = pattern.match(s, tokens[i].start)
             if m is not None:
                 after = m.end()
                 yield m
