@@ -21,7 +21,7 @@ from lsprotocol import types
 
 from lsp_server.plugin import Finding, Severity
 from lsp_server.positions import LineIndex
-from lsp_server.text_diff import common_prefix, common_suffix
+from lsp_server.text_diff import changed_span
 from lsp_server.wire import EncodedJson
 
 SOURCE = "marginalia"
@@ -142,9 +142,8 @@ class DiagnosticCache:
         text = index.text
         prefix, tail_from, delta, line_delta = 0, len(text) + 1, 0, 0
         if old_index is not None and old_index.encoding == index.encoding and old:
-            prefix = common_prefix(old_index.text, text)
-            limit = min(len(old_index.text), len(text)) - prefix
-            changed_until = len(text) - common_suffix(old_index.text, text, limit)
+            prefix, suffix = changed_span(old_index.text, text)
+            changed_until = len(text) - suffix
             # The first line whose start and terminator before it are both unchanged.
             k = bisect_left(index.starts, changed_until + 1)
             tail_from = index.starts[k] if k < len(index.starts) else len(text) + 1

@@ -24,6 +24,8 @@ from itertools import accumulate, pairwise
 
 from lsprotocol import types
 
+from lsp_server.text_diff import note_edit
+
 UTF8 = types.PositionEncodingKind.Utf8.value
 UTF16 = types.PositionEncodingKind.Utf16.value
 UTF32 = types.PositionEncodingKind.Utf32.value
@@ -121,6 +123,7 @@ class LineIndex:
         start, end = min(max(start, 0), len(text)), min(max(end, 0), len(text))
         start, end = min(start, end), max(start, end)
         new_text = text[:start] + replacement + text[end:]
+        note_edit(text, new_text, start, end)
         delta = len(new_text) - len(text)
         first = max(bisect_right(starts, start) - 2, 0)  # the line before the edit's
         last = bisect_right(starts, end) + 1  # the first line start two lines after the edit's end

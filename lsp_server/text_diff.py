@@ -10,6 +10,8 @@ from __future__ import annotations
 
 # Texts are compared in slices of this many code points before narrowing down.
 _STRIDE = 4096
+# The last pair of texts compared (or told about by an edit): (old, new, prefix, suffix).
+_last: tuple[str, str, int, int] | None = None
 
 
 def common_prefix(a: str, b: str, stride: int = _STRIDE) -> int:
@@ -49,3 +51,30 @@ def common_suffix(a: str, b: str, limit: int, stride: int = _STRIDE) -> int:
         else:
             hi = mid
     return lo
+
+
+def changed_span(old: str, new: str) -> tuple[int, int]:
+    """``(prefix, suffix)``: how many leading and trailing code points ``old`` and ``new`` share.
+
+    The two never overlap (``prefix + suffix <= min(len(old), len(new))``), and either
+    may be smaller than the longest possible, never larger.  The parser, its whole-buffer
+    facts and the diagnostics each ask about the same two versions: the answer is
+    remembered, or known from the edit itself (see :func:`note_edit`).
+    """
+    last = _last
+    if last is not None and last[0] is old and last[1] is new:
+        return last[2], last[3]
+    prefix = common_prefix(old, new)
+    suffix = common_suffix(old, new, min(len(old), len(new)) - prefix)
+    _remember(old, new, prefix, suffix)
+    return prefix, suffix
+
+
+def note_edit(old: str, new: str, start: int, end: int) -> None:
+    """``new`` is ``old`` with ``old[start:end]`` replaced: its changed span needs no comparison."""
+    _remember(old, new, start, len(old) - end)
+
+
+def _remember(old: str, new: str, prefix: int, suffix: int) -> None:
+    global _last
+    _last = (old, new, prefix, suffix)  # one assignment: threads see the old or the new entry whole

@@ -12,7 +12,6 @@ from lsp_server.config import LatexSettings
 from lsp_server.documents.latex import parse_latex
 from lsp_server.documents.latex_cache import reused_blocks
 from lsp_server.documents.model import ProseDocument
-from lsp_server.text_diff import common_prefix, common_suffix
 
 BOOK = (
     "\\documentclass{book}\n\\begin{document}\n"
@@ -134,18 +133,3 @@ def test_the_trace_never_reuses_a_stretch_that_depends_on_text_after_it() -> Non
     ]
     for edited in edits:
         _same(parse_latex(edited, uri), _fresh(edited))
-
-
-@given(a=st.text(alphabet="ab\n", max_size=40), b=st.text(alphabet="ab\n", max_size=40))
-def test_common_prefix_and_suffix_agree_with_a_character_by_character_count(a: str, b: str) -> None:
-    def naive_prefix(x: str, y: str) -> int:
-        n = 0
-        while n < min(len(x), len(y)) and x[n] == y[n]:
-            n += 1
-        return n
-
-    for stride in (1, 3, 4096):
-        p = common_prefix(a, b, stride)
-        assert p == naive_prefix(a, b)
-        limit = min(len(a), len(b)) - p
-        assert common_suffix(a, b, limit, stride) == min(naive_prefix(a[::-1], b[::-1]), limit)

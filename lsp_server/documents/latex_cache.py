@@ -22,7 +22,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsp_server.documents.model import Chunk
-from lsp_server.text_diff import common_prefix, common_suffix
+from lsp_server.text_diff import changed_span
 
 # A paragraph break: a line break, optional spaces, another line break (the parser uses this too).
 BLANK_LINE = re.compile(r"[ \t]*(?:\r\n|\n|\r)[ \t]*(?:\r\n|\n|\r)")
@@ -76,9 +76,8 @@ class TraceBuilder:
         self.splice_ok = False
         if old is not None:
             self.delta = len(source) - len(old.source)
-            self.prefix = common_prefix(old.source, source)
-            limit = min(len(old.source), len(source)) - self.prefix
-            self.suffix_start = len(source) - common_suffix(old.source, source, limit)
+            self.prefix, suffix = changed_span(old.source, source)
+            self.suffix_start = len(source) - suffix
             # The tail is reusable only if the body ends at the same place relative to it.
             self.splice_ok = body[1] - self.delta == old.body[1]
 

@@ -25,7 +25,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsp_server.documents import latex_scan
-from lsp_server.text_diff import common_prefix, common_suffix
+from lsp_server.text_diff import changed_span
 
 # Commands that only a preamble or a package holds: a file using them is no body fragment.
 PREAMBLE_ONLY = re.compile(
@@ -97,9 +97,7 @@ def after_edit(old: LatexFacts, source: str) -> LatexFacts | None:
     before = old.source
     if before is source:
         return old
-    prefix = common_prefix(before, source)
-    limit = min(len(before), len(source)) - prefix
-    suffix = common_suffix(before, source, limit)
+    prefix, suffix = changed_span(before, source)
     old_end, new_end = len(before) - suffix, len(source) - suffix
     start, end = old.body
     if not start < prefix or old_end > end:  # the preamble (or what follows the body) changed

@@ -98,19 +98,16 @@ class Chunk:
         """The same chunk ``delta`` code points further on in the source."""
         if delta == 0:
             return self
-        other: Chunk = object.__new__(Chunk)
-        for name, value in (
-            ("text", self.text),
-            ("_base", self._base),
-            ("_delta", self._delta + delta),
-            ("_abs", None),
-            ("_starts", self._starts),
-            ("src_start", self.src_start + delta),
-            ("src_end", self.src_end + delta),
-            ("key", self.key),
-            ("role", self.role),
-        ):
-            _SLOT_SETTERS[name](other, value)
+        other: Chunk = _new_object(Chunk)
+        _set_text(other, self.text)
+        _set_base(other, self._base)
+        _set_delta(other, self._delta + delta)
+        _set_abs(other, None)
+        _set_starts(other, self._starts)
+        _set_src_start(other, self.src_start + delta)
+        _set_src_end(other, self.src_end + delta)
+        _set_key(other, self.key)
+        _set_role(other, self.role)
         return other
 
     @property
@@ -185,7 +182,11 @@ class Chunk:
 
 
 # Slot descriptors set fields directly: a keystroke in a long book moves thousands of chunks.
-_SLOT_SETTERS = {name: getattr(Chunk, name).__set__ for name in Chunk.__slots__}
+_new_object = object.__new__
+_set_text, _set_base, _set_delta, _set_abs, _set_starts, _set_src_start, _set_src_end, _set_key, _set_role = (
+    getattr(Chunk, name).__set__
+    for name in ("text", "_base", "_delta", "_abs", "_starts", "src_start", "src_end", "key", "role")
+)
 
 
 @dataclass(frozen=True)
