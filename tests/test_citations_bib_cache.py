@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import gc
+import threading
 from pathlib import Path
 
 import pytest
 from marginalia_citations import bib_disk_cache, bibfile
 from marginalia_citations.bibfile import BibCache, BibFile, decode_bytes, parse_bib_text
+from marginalia_citations.gc_pause import gc_paused
 
 HEAD = r"""@string{jt = "Journal of Things"}
 @article{broken
@@ -106,3 +109,34 @@ def test_only_the_newest_files_are_kept(tmp_path: Path, monkeypatch: pytest.Monk
         path.write_text(path.read_text(encoding="utf-8") + f"@misc{{extra{n}, title={{x}}}}\n", encoding="utf-8")
         BibCache().load(path)
     assert len(list(_cache_home.glob("*.json"))) == 2
+
+
+def test_collection_is_paused_while_parsing_and_restored_after(tmp_path: Path) -> None:
+    assert gc.isenabled()
+    seen: list[bool] = []
+    with gc_paused():
+        with gc_paused():
+            seen.append(gc.isenabled())
+        seen.append(gc.isenabled())  # still inside the outer pause
+        other = threading.Thread(target=lambda: seen.append(_pause_and_report()))
+        other.start()
+        other.join()
+        seen.append(gc.isenabled())  # the other thread's pause ended, ours has not
+    assert seen == [False, False, False, False] and gc.isenabled()
+    gc.disable()
+    try:
+        with gc_paused():
+            pass
+        assert not gc.isenabled()  # off before, off after
+    finally:
+        gc.enable()
+    path = _big_bib(tmp_path)
+    assert len(BibCache().load(path).all_entries) == 2502 and gc.isenabled()
+    with pytest.raises(RuntimeError), gc_paused():
+        raise RuntimeError("a failing parse")
+    assert gc.isenabled()
+
+
+def _pause_and_report() -> bool:
+    with gc_paused():
+        return gc.isenabled()

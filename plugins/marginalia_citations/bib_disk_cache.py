@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from marginalia_citations.bibfile import BibEntry, BibFile, BibProblem
+from marginalia_citations.gc_pause import gc_paused
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,11 @@ def worth_caching(data: bytes) -> bool:
 def load(data: bytes, path: str, text: str, encoding: str, encoding_note: str | None) -> BibFile | None:
     """The parse of ``data`` stored earlier, as :func:`parse_bib_text` would give it; None if absent or unreadable."""
     file = cache_path(data)
+    with gc_paused():
+        return _load(file, path, text, encoding, encoding_note)
+
+
+def _load(file: Path, path: str, text: str, encoding: str, encoding_note: str | None) -> BibFile | None:
     try:
         stored: dict[str, Any] = json.loads(file.read_text(encoding="utf-8"))
         if stored.get("format") != FORMAT or stored.get("length") != len(text):

@@ -19,6 +19,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from marginalia_citations.gc_pause import gc_paused
 from marginalia_citations.latex_text import latex_to_text
 
 if TYPE_CHECKING:
@@ -294,6 +295,11 @@ def _first_line(message: str) -> str:
 
 def parse_bib_text(text: str, path: str, encoding: str = "utf-8", encoding_note: str | None = None) -> BibFile:
     """Parse a whole file; never raises (a broken block becomes a :class:`BibProblem`)."""
+    with gc_paused():
+        return _parse_bib_text(text, path, encoding, encoding_note)
+
+
+def _parse_bib_text(text: str, path: str, encoding: str, encoding_note: str | None) -> BibFile:
     text_lf = text  # CRLF needs no care: offsets index this very string, lines count "\n"
     bib = BibFile(path=path, text=text_lf, encoding=encoding)
     starts = _line_starts(text_lf)
