@@ -52,6 +52,8 @@ class _Entry:
         self.absolute: dict[int, tuple[Finding, ...]] = {0: relative}
 
     def at(self, start: int) -> tuple[Finding, ...]:
+        if not self.relative:
+            return self.relative  # most paragraphs have no findings: nothing to place
         hit = self.absolute.get(start)
         if hit is None:
             if len(self.absolute) >= 4:
@@ -136,13 +138,13 @@ class PluginHost:
         current: dict[str, _Entry] = {}
         cancelled = ctx.cancelled.is_set
         for chunk in doc.chunks:
-            if cancelled():
-                break
             cached = last.get(chunk.key)
             if cached is None:
                 key = (name, fingerprint, chunk.key)
                 cached = self._cache.get(key)
                 if cached is None:
+                    if cancelled():  # only work is worth stopping; cached results cost nothing
+                        break
                     misses += 1
                     try:
                         found = tuple(self._tag(name, plugin.check_chunk(chunk, ctx)))
