@@ -80,20 +80,24 @@ class CitationsPlugin(Plugin):
     def __init__(self) -> None:
         self.cache = BibCache()
         self._indexes: OrderedDict[tuple[int, ...], SearchIndex] = OrderedDict()
-        self._scans: OrderedDict[tuple[str, int], list[CiteGroup]] = OrderedDict()
+        self._scans: OrderedDict[str, tuple[int, list[CiteGroup]]] = OrderedDict()  # uri -> (fingerprint, scan)
         self._catalogs = CatalogCache()
         self._lock = threading.Lock()
 
     # -- shared pieces ---------------------------------------------------------
     def citations(self, doc: ProseDocument, settings: CitationsSettings) -> list[CiteGroup]:
-        key = (doc.uri, hash((doc.source, doc.language_id, tuple(settings.citation_commands))))
+        """The document's citations, scanned once per version.  Only the latest scan of each
+        URI is kept: older versions are never asked for again, and keeping dozens of versions
+        of a book's scans made the collector's full passes cost 100 ms every few keystrokes."""
+        fingerprint = hash((doc.source, doc.language_id, tuple(settings.citation_commands)))
         with self._lock:
-            hit = self._scans.get(key)
-        if hit is not None:
-            return hit
+            hit = self._scans.get(doc.uri)
+        if hit is not None and hit[0] == fingerprint:
+            return hit[1]
         groups = find_citations(doc.source, doc.language_id, settings.citation_commands)
         with self._lock:
-            self._scans[key] = groups
+            self._scans[doc.uri] = (fingerprint, groups)
+            self._scans.move_to_end(doc.uri)
             while len(self._scans) > 64:
                 self._scans.popitem(last=False)
         return groups
