@@ -16,9 +16,13 @@ footnotes, list items and table cells are chunks of their own (``Chunk.role``).
 The parser never raises on malformed markup: an unclosed brace, ``$`` or
 environment is reported in ``markup_notes`` and read as plainly as possible.
 
-Editing a long book re-parses it on every keystroke, so top-level blocks
-(text between blank lines that are not inside any group or environment) are
-cached per URI by their source text; see :class:`BlockCache` for why a
+Editing a long book re-parses it on every keystroke, so the last parse of each
+URI is kept: its :class:`~lsp_server.documents.latex_cache.ParseTrace` lets the
+next parse take over everything before and after the edit and walk only the
+paragraphs in between, top-level blocks (text between blank lines that are not
+inside any group or environment) are also found again by their text, and the
+whole-buffer facts (macros, body, bibliographies) carry over
+(:mod:`~lsp_server.documents.latex_facts`).  See :class:`BlockCache` for why a
 block's prose depends on nothing but its text.
 """
 
