@@ -242,7 +242,8 @@ class MarginaliaServer(LanguageServer):
             return None
         self._failed_uris.discard(snap.uri)
         if snap.uri not in self._checked_once and self.owns_process:
-            settle_memory()  # dictionaries and models are loaded by now
+            # Dictionaries and models are loaded by now; settle once this result has been sent and read.
+            asyncio.get_running_loop().call_later(SETTLE_DELAY_S, settle_memory)
         self._checked_once.add(snap.uri)
         self.send_status(slot)
         for message in self.problems.update(snap.uri, problems):
@@ -615,6 +616,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
 # The cyclic collector runs after this many new container objects; a keystroke in a book makes
 # thousands (chunks, findings), and Python's default of 700 collects several times per edit.
 GC_THRESHOLD = (20_000, 20, 20)
+SETTLE_DELAY_S = 0.5
 
 
 def settle_memory() -> None:
