@@ -85,8 +85,8 @@ def bitsandbytes_version() -> str | None:
 
 # Measured with bench/bench_model.py on the 2-core AVX2 machine (bench/MODEL_BENCHMARKS.md):
 # torch's dynamic int8 decoded a 0.5B model about twice as fast as fp32 per CPU second and
-# prefilled faster too, while bitsandbytes' CPU kernels were slower than fp32 (8-bit about
-# 2.4x, 4-bit about 4.5x per token) and bf16 prefilled five times slower (no AVX-512 BF16).
+# prefilled two to three times faster, while bitsandbytes' CPU kernels were slower than fp32
+# (8-bit 2.4x, 4-bit 5x the CPU per token) and bf16 prefilled 3-5x slower (no AVX-512 BF16).
 
 
 def _auto_quantization(device: str) -> str:

@@ -24,7 +24,10 @@ class ModelSettings:
 
     ``name`` is ``"auto"`` (picked from the ladder by free GPU memory, or RAM on
     the CPU) or a Hugging Face hub id; ``path`` a local folder with safetensors
-    weights, which wins over ``name``.  ``backend = "openai"`` sends requests
+    weights, which wins over ``name``.  ``quantization = "auto"`` is bitsandbytes
+    4-bit on a GPU and torch's dynamic int8 on the CPU (the fastest CPU path
+    measured); ``"8bit"`` and ``"4bit"`` are bitsandbytes on either; ``"none"`` is
+    bf16 on a GPU and fp32 on the CPU.  ``backend = "openai"`` sends requests
     to any OpenAI-compatible server at ``url`` instead; its key is read from the
     environment variable named by ``api_key_env``, never from a file.
     """
