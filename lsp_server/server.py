@@ -437,7 +437,10 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         ls._checked_once.discard(uri)
         ls._diagnostic_caches.pop(uri, None)
         ls._unsuitable_shown.pop(uri, None)
-        ls.slot_for_uri(uri).submit(ls.slot_for_uri(uri).engine.forget, uri)
+        fs = to_fs_path(uri)
+        slot = ls.session.slots.get(ls.session.root_for(Path(fs) if fs else None))
+        if slot is not None:  # never start an engine just to forget a document it did not see
+            slot.submit(slot.engine.forget, uri)
         if not ls.client.pull_diagnostics:
             ls.text_document_publish_diagnostics(types.PublishDiagnosticsParams(uri=uri, diagnostics=[]))
 
