@@ -107,3 +107,27 @@ def test_gpt2_gets_an_int8_head_and_still_generates() -> None:
         assert res.ok and res.tokens > 0, res
     finally:
         rt.close()
+
+
+@pytest.mark.parametrize(
+    ("preset", "import_torch_first", "expected"),
+    [(None, False, "PASSIVE"), ("ACTIVE", False, "ACTIVE"), (None, True, "unset")],
+)
+def test_openmp_threads_wait_passively_unless_told_otherwise(
+    preset: str | None, import_torch_first: bool, expected: str
+) -> None:
+    """Set before torch loads (OpenMP reads it once); an explicit value and a loaded torch are left alone."""
+    import os
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items() if k != "OMP_WAIT_POLICY"}
+    if preset is not None:
+        env["OMP_WAIT_POLICY"] = preset
+    code = (
+        ("import torch\n" if import_torch_first else "")
+        + "import os\nfrom lsp_server.runtime.hardware import prepare_cpu_threads\nprepare_cpu_threads()\n"
+        + "print(os.environ.get('OMP_WAIT_POLICY', 'unset'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120, check=True)
+    assert out.stdout.strip() == expected

@@ -56,8 +56,9 @@ def prepare_cpu_threads() -> None:
     A decoding step passes hundreds of OpenMP barriers.  When other processes (LanguageTool,
     the editor, a build) hold a core, a spinning thread waits out its partner's time slice at
     each of them: on the 2-core machine under a load of 5, two spinning threads took 20 s for
-    what one thread did in 3 s, and passive waiting brought two threads back to 4 s.  An
-    explicit ``OMP_WAIT_POLICY`` in the environment wins.
+    what one thread did in 3 s, and passive waiting brought two threads back to 4 s.  On a
+    quiet machine spinning is faster (24 int8 tokens while typing: 1.9 s against 2.6 s), so
+    an explicit ``OMP_WAIT_POLICY`` in the environment wins (bench/MODEL_BENCHMARKS.md).
     """
     if "torch" in sys.modules:
         log.debug("torch is already imported; OMP_WAIT_POLICY is left as it is")
