@@ -54,6 +54,8 @@ NAME = "marginalia"
 SECTION = "marginalia"
 # A first check of a document this large reports $/progress.
 PROGRESS_THRESHOLD_CHARS = 100_000
+# While a model or LanguageTool loads, the status bar is refreshed this often without waiting for an edit.
+STATUS_POLL_S = 1.0
 # After the client says exit, stuck plugin threads get this long before the process leaves anyway.
 EXIT_GRACE_S = 2.0
 CONFIG_WATCH_GLOBS = (f"**/{CONFIG_FILE}", "**/pyproject.toml", f"**/{STATE_DIR}/{DICTIONARY_FILE}", "**/*.bib")
@@ -162,6 +164,7 @@ class MarginaliaServer(LanguageServer):
         self.shut_down = False
         self._diagnostic_caches: dict[str, DiagnosticCache] = {}
         self._last_status: dict[str, Any] | None = None
+        self._status_poll: asyncio.TimerHandle | None = None
         # Whether this server is the whole process (start_io/start_tcp): only then does it tune the collector.
         self.owns_process = False
 
@@ -258,11 +261,29 @@ class MarginaliaServer(LanguageServer):
         return outcome
 
     def send_status(self, slot: EngineSlot) -> None:
-        """Tell the client how LanguageTool and the model stand, when that changed."""
+        """Tell the client how LanguageTool and the model stand, when that changed.
+
+        While something is loading or starting, look again every STATUS_POLL_S,
+        so download and load progress moves on without the user typing.
+        """
         payload = status_payload(slot.engine)
         if payload != self._last_status:
             self._last_status = payload
             self.protocol.notify(STATUS_NOTIFICATION, payload)
+        if any(part.get("state") in ("loading", "starting") for part in payload.values()):
+            self.watch_status(slot)
+
+    def watch_status(self, slot: EngineSlot, delay: float = STATUS_POLL_S) -> None:
+        """Send the status again after ``delay`` (once: sending re-arms it while loading lasts)."""
+        if self._status_poll is not None or self.shut_down:
+            return
+
+        def poll() -> None:
+            self._status_poll = None
+            if not self.shut_down:
+                self.send_status(slot)
+
+        self._status_poll = asyncio.get_running_loop().call_later(delay, poll)
 
     def schedule(self, uri: str, delay: float | None = None) -> None:
         """(Re)start the debounced check of ``uri``; a newer edit cancels the older one."""
@@ -494,6 +515,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         if snap is None:
             return action
         slot = ls.session.slot_for(snap)
+        ls.watch_status(slot, delay=STATUS_POLL_S / 4)
         try:
             async with ls.work_progress("Marginalia", action.title):
                 return await slot.run(resolve_code_action, slot.engine, snap, action, ls.client.document_changes)
@@ -553,6 +575,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         if snap is None:
             return types.CompletionList(is_incomplete=False, items=[])
         slot = ls.session.slot_for(snap)
+        ls.watch_status(slot, delay=STATUS_POLL_S / 4)
         try:
             items = await slot.run_assist(assist.completion_items, slot.engine, snap, snap.index.offset_of(params.position))
         except asyncio.CancelledError:
@@ -568,6 +591,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         if snap is None:
             return None
         slot = ls.session.slot_for(snap)
+        ls.watch_status(slot, delay=STATUS_POLL_S / 4)  # the first request may start loading the model
         try:
             async with ls.work_progress("Marginalia", "suggesting a continuation"):
                 items = await slot.run_assist(assist.inline_items, slot.engine, snap, snap.index.offset_of(params.position))

@@ -75,6 +75,25 @@ async def test_inline_completion_from_the_tiny_model(server_env: dict[str, str],
     assert item.range == rng(1, 15, 1, 15)
 
 
+async def test_status_follows_the_model_load_without_further_edits(server_env: dict[str, str], workspace: Path) -> None:
+    """One request starts the load; the status bar then moves to ready on its own (no edit, no second request)."""
+    uri = (workspace / "st.tex").as_uri()
+    async with running_server(server_env, workspace, init_options=completion_settings()) as client:
+        client.open(uri, "% draft\nThe quick brown\n", "latex")
+        await client.wait_for_publish(uri, version=1)
+        before = len(client.statuses)
+        await inline_at(client, uri, 1, 15)
+
+        def ready() -> Any:
+            return next((s for s in client.statuses[before:] if s.model.state == "ready"), None)
+
+        status = await client.wait_for(ready, timeout=LOAD_TIMEOUT, what="model status 'ready'")
+        states = [s.model.state for s in client.statuses[before:]]
+    assert status.model.device == "cpu"
+    # It was loading in between (the first answer came back before the load ended).
+    assert states.index("loading") < states.index("ready")
+
+
 async def test_completion_item_fallback(server_env: dict[str, str], workspace: Path) -> None:
     uri = (workspace / "b.txt").as_uri()
     text = "We propose a met"
