@@ -58,9 +58,8 @@ def test_an_edit_rereads_one_paragraph_only() -> None:
     assert [(r, t, fix) for r, t, fix in found if r == "style.inconsistent-variant"] == [("style.inconsistent-variant", "colour", ("color",))]
 
 
-def test_document_rules_rerun_only_when_their_facts_change(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Edits reuse the document rules' last matches unless a paragraph's facts changed, and the
-    findings always equal those of a fresh plugin (moved paragraphs, flipped majority, new acronym)."""
+def _count_document_rule_runs(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Wrap every document rule so each run appends its id to the returned list."""
     runs: list[str] = []
 
     def counting(rule: DocumentRule) -> DocumentRule:
@@ -71,6 +70,13 @@ def test_document_rules_rerun_only_when_their_facts_change(monkeypatch: pytest.M
         return dataclasses.replace(rule, report=report)
 
     monkeypatch.setattr("marginalia_style.plugin.DOCUMENT_RULES", tuple(counting(r) for r in DOCUMENT_RULES))
+    return runs
+
+
+def test_document_rules_rerun_only_when_their_facts_change(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Edits reuse the document rules' last matches unless a paragraph's facts changed, and the
+    findings always equal those of a fresh plugin (moved paragraphs, flipped majority, new acronym)."""
+    runs = _count_document_rule_runs(monkeypatch)
     engine = _engine()
     edited = PAPER.replace("with care", "with great care")
     versions = [
@@ -93,16 +99,7 @@ def test_document_rules_rerun_only_when_their_facts_change(monkeypatch: pytest.M
 
 
 def test_two_open_documents_keep_their_own_document_rule_results(monkeypatch: pytest.MonkeyPatch) -> None:
-    runs: list[str] = []
-
-    def counting(rule: DocumentRule) -> DocumentRule:
-        def report(chunks: DocumentFacts, settings: StyleSettings) -> Iterator[Located]:
-            runs.append(rule.id)
-            return rule.report(chunks, settings)
-
-        return dataclasses.replace(rule, report=report)
-
-    monkeypatch.setattr("marginalia_style.plugin.DOCUMENT_RULES", tuple(counting(r) for r in DOCUMENT_RULES))
+    runs = _count_document_rule_runs(monkeypatch)
     engine = _engine()
     other = PAPER.replace("colour", "color")
     for version in range(3):  # switching between two files
