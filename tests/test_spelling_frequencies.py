@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from marginalia_spelling import frequencies
+from marginalia_spelling.frequency_index import IndexedFrequencies, build_index
 from marginalia_spelling.ranking import Vocabulary
 from wordfreq import get_frequency_dict
 
@@ -25,6 +26,11 @@ def test_the_table_is_wordfreqs_in_values_and_order_built_or_cached(cache: Path)
     cached = frequencies.load("en")
     assert cached is not None
     for freqs, alphabet in (built, cached):
+        # Spot lookups first: a cached table answers them from its index, before any full build.
+        for word in ("the", "excitatory", "changelog", "qxzvbogus", "", "naïve"):
+            assert freqs.get(word, 0.0) == reference.get(word, 0.0)
+            assert (word in freqs) == (word in reference)
+        assert len(freqs) == len(reference)
         assert freqs == reference and list(freqs) == list(reference)
         assert alphabet == frequencies.alphabet_of(reference)
     assert Vocabulary("en", cached[0], cached[1]).alphabet == Vocabulary("en", reference).alphabet
@@ -33,8 +39,8 @@ def test_the_table_is_wordfreqs_in_values_and_order_built_or_cached(cache: Path)
 def test_a_cache_for_other_data_or_a_broken_one_is_rebuilt(cache: Path) -> None:
     assert frequencies.load("en") is not None
     (path,) = cache.glob("en-*.marshal")
-    fmt, version, digest, _alphabet, _blobs = marshal.loads(path.read_bytes())
-    path.write_bytes(marshal.dumps((fmt, version, "0" * 64, "x", ["qxzvbogus"])))
+    fmt, version, digest, _alphabet, _blobs, _index = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps((fmt, version, "0" * 64, "x", ["qxzvbogus"], None)))
     freqs, _ = frequencies.load("en") or ({}, "")
     assert "qxzvbogus" not in freqs and freqs == get_frequency_dict("en")
     assert marshal.loads(path.read_bytes())[2] == digest  # rewritten for the real data
@@ -54,3 +60,43 @@ def test_buckets_with_repeated_words_keep_wordfreqs_rule() -> None:
     freqs = frequencies.build_frequencies([["the"], [], "of\nthe", "and"])
     assert list(freqs) == ["the", "of", "and"]
     assert freqs["the"] == 10 ** (-2 / 100) and freqs["and"] == 10 ** (-3 / 100)
+
+
+def test_a_cached_table_answers_lookups_from_its_index_without_building_the_dict(cache: Path) -> None:
+    assert frequencies.load("en") is not None
+    cached = frequencies.load("en")
+    assert cached is not None and isinstance(cached[0], IndexedFrequencies)
+    table = cached[0]
+    reference = get_frequency_dict("en")
+    assert table.get("the") == reference["the"] and table["science"] == reference["science"]
+    assert table.get("qxzvbogus") is None and "qxzvbogus" not in table
+    with pytest.raises(KeyError):
+        table["qxzvbogus"]
+    assert table._full is None  # nothing so far walked the table
+    assert Vocabulary("en", table, cached[1]).words  # suggestions walk it: the dict is built once
+    assert table._full == reference
+
+
+def test_the_index_keeps_the_last_bucket_of_a_repeated_word_like_the_table() -> None:
+    buckets = [["the"], [], ["of", "the"], ["and"]]
+    index = build_index(buckets)
+    assert index is not None
+    table = IndexedFrequencies(*index, lambda: frequencies.build_frequencies(buckets))
+    assert dict(table) == frequencies.build_frequencies(buckets)
+    fresh = IndexedFrequencies(*index, lambda: {})
+    assert fresh["the"] == 10 ** (-2 / 100) and fresh["and"] == 10 ** (-3 / 100) and len(fresh) == 3
+
+
+def test_an_index_whose_arrays_disagree_is_refused() -> None:
+    keys, buckets = build_index([["a", "b"]]) or (b"", b"")
+    with pytest.raises(ValueError):
+        IndexedFrequencies(keys, buckets[:2], dict)
+
+
+def test_damaged_words_in_an_indexed_cache_are_read_from_the_data_file(cache: Path) -> None:
+    assert frequencies.load("en") is not None
+    (path,) = cache.glob("en-*.marshal")
+    fmt, version, digest, alphabet, blobs, (keys, values, _packed) = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps((fmt, version, digest, alphabet, blobs, (keys, values, b"\x00garbage"))))
+    table, _ = frequencies.load("en") or ({}, "")
+    assert isinstance(table, IndexedFrequencies) and dict(table) == get_frequency_dict("en")

@@ -5,8 +5,10 @@ about 0.2 s), decodes a gzipped msgpack file and builds its dictionary one
 word at a time; the spelling check needs that dictionary before its first
 verdict.  Here the same data file is read without importing wordfreq, and
 its buckets are cached (``marshal``) under the user cache folder, keyed by
-the SHA-256 of the data file, so a later start builds the identical
-dictionary (same words, same floats, same order) with a few C-level calls.
+the SHA-256 of the data file, with a compact index of them
+(:mod:`marginalia_spelling.frequency_index`): a later start answers lookups
+from the index at once and builds the identical dictionary (same words, same
+floats, same order) only when something walks the table.
 """
 
 from __future__ import annotations
@@ -21,9 +23,11 @@ from collections.abc import Mapping, Sequence
 from itertools import chain, repeat
 from pathlib import Path
 
+from marginalia_spelling.frequency_index import IndexedFrequencies, build_index
+
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = ("marginalia-wordfreq", 1)
+CACHE_FORMAT = ("marginalia-wordfreq", 4)
 # The alphabet of a language's suggestions comes from its most frequent words (see ranking.Vocabulary).
 ALPHABET_WORDS = 20000
 
@@ -79,7 +83,7 @@ def build_frequencies(buckets: Sequence[Sequence[str] | str]) -> dict[str, float
     return dict(zip(chain.from_iterable(w for w in lists if w and w != [""]), values, strict=True))
 
 
-def load(lang: str) -> tuple[dict[str, float], str] | None:
+def load(lang: str) -> tuple[Mapping[str, float], str] | None:
     """(frequencies, alphabet) of ``lang`` from the cache or wordfreq's data file; None: ask wordfreq."""
     path = data_file(lang)
     if path is None:
@@ -92,9 +96,12 @@ def load(lang: str) -> tuple[dict[str, float], str] | None:
     cached = cache_dir() / f"{lang}-{digest[:20]}.marshal"
     try:
         stored = marshal.loads(cached.read_bytes())
-        fmt, version, stored_digest, alphabet, blobs = stored
+        fmt, version, stored_digest, alphabet, blobs, index = stored
         if (fmt, version) == CACHE_FORMAT and stored_digest == digest and isinstance(blobs, list):
-            return build_frequencies(blobs), alphabet
+            if index is None:
+                return build_frequencies(blobs), alphabet
+            keys, values, packed = index
+            return IndexedFrequencies(keys, values, lambda: _unpack(packed, path)), alphabet
         log.info("spelling: %s does not match %s; rebuilding it", cached, path)
     except FileNotFoundError:
         pass
@@ -108,11 +115,36 @@ def load(lang: str) -> tuple[dict[str, float], str] | None:
     freqs = build_frequencies(buckets)
     alphabet = alphabet_of(freqs)
     if not any("\n" in w for bucket in buckets for w in bucket):
-        _write_cache(cached, (*CACHE_FORMAT, digest, alphabet, ["\n".join(b) for b in buckets]))
+        blobs = ["\n".join(b) for b in buckets]
+        index = build_index(buckets)
+        # With an index the words are kept marshalled (decoded on demand); without one, as a list.
+        stored_index = None if index is None else (*index, marshal.dumps(blobs))
+        _write_cache(cached, (*CACHE_FORMAT, digest, alphabet, [] if index else blobs, stored_index))
     return freqs, alphabet
 
 
-def _write_cache(path: Path, value: tuple[str, int, str, str, list[str]]) -> None:
+def _unpack(packed: bytes, path: Path) -> dict[str, float]:
+    """The full table from the cache's marshalled buckets, kept undecoded until something walks the
+    table (decoding them is not free); from the data file itself if they are damaged."""
+    try:
+        blobs = marshal.loads(packed)
+        if isinstance(blobs, list) and all(isinstance(b, str) for b in blobs):
+            return build_frequencies(blobs)
+    except (ValueError, EOFError, TypeError):
+        pass
+    log.info("spelling: damaged frequency cache for %s; reading the data file", path)
+    try:
+        return build_frequencies(_read_cbpack(path))
+    except (OSError, ValueError, ImportError) as exc:
+        log.info("spelling: cannot read %s (%s)", path, exc)
+        return {}
+
+
+# (format, version, data digest, alphabet, buckets, (index keys, index buckets, marshalled buckets) or None)
+CacheEntry = tuple[str, int, str, str, list[str], tuple[bytes, bytes, bytes] | None]
+
+
+def _write_cache(path: Path, value: CacheEntry) -> None:
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -27,6 +27,7 @@ from marginalia_spelling import frequencies
 from marginalia_spelling.dictionaries import SpellDictionary
 from marginalia_spelling.edit_cost import typo_cost
 from marginalia_spelling.frequencies import alphabet_of
+from marginalia_spelling.frequency_index import IndexedFrequencies
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +72,8 @@ class Vocabulary:
         with self._deletes_lock:
             if self._ordered is None:
                 f = self.frequencies
+                if isinstance(f, IndexedFrequencies):
+                    f = f.full()  # walking the table: a plain dict is several times faster here
                 top = sorted(f, key=f.__getitem__, reverse=True)
                 self._ordered = [w for w in top if w.replace("'", "").replace("-", "").isalpha()][:VOCABULARY_SIZE]
                 self._words = frozenset(self._ordered)
