@@ -91,6 +91,8 @@ def test_an_index_whose_arrays_disagree_is_refused() -> None:
     keys, buckets = build_index([["a", "b"]]) or (b"", b"")
     with pytest.raises(ValueError):
         IndexedFrequencies(keys, buckets[:2], dict)
+    with pytest.raises(ValueError):
+        IndexedFrequencies(keys[:24], buckets[:6], dict)  # three slots: not a power of two
 
 
 def test_damaged_words_in_an_indexed_cache_are_read_from_the_data_file(cache: Path) -> None:
