@@ -25,6 +25,9 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 CHUNK_CACHE_SIZE = 100_000
+# Absolute copies kept per cached chunk: two per occurrence (before and after a
+# one-character edit), for a paragraph repeated a few times in a document.
+ABSOLUTE_POSITIONS = 16
 
 
 @dataclass
@@ -41,8 +44,9 @@ class _Entry:
     """Findings of one chunk, relative to its start, plus recent absolute copies.
 
     Most chunks do not move between two checks (an edit moves only what follows
-    it), so absolute findings are reused instead of rebuilt per keystroke.  A few
-    positions are kept because identical paragraphs share one entry.
+    it), so absolute findings are reused instead of rebuilt per keystroke.  Typing
+    and deleting puts a chunk at two positions, and identical paragraphs share one
+    entry, so several positions are kept; the oldest gives way first.
     """
 
     __slots__ = ("absolute", "relative")
@@ -56,8 +60,8 @@ class _Entry:
             return self.relative  # most paragraphs have no findings: nothing to place
         hit = self.absolute.get(start)
         if hit is None:
-            if len(self.absolute) >= 4:
-                self.absolute.clear()
+            if len(self.absolute) >= ABSOLUTE_POSITIONS:
+                del self.absolute[next(iter(self.absolute))]
             hit = self.absolute[start] = tuple(f.shifted(start) for f in self.relative)
         return hit
 
@@ -126,46 +130,50 @@ class PluginHost:
             return default, f"{name} failed: {self._log_once(name, exc)}"
 
     # -- checking ------------------------------------------------------------
-    def _check_one(
-        self, name: str, plugin: Plugin, doc: ProseDocument, ctx: CheckContext, fingerprint: str, counter: dict[str, int]
-    ) -> list[Finding]:
-        out: list[Finding] = []
-        first_error: BaseException | None = None
-        misses = 0
+    def _cached_pass(self, name: str, doc: ProseDocument, keys: list[str], fingerprint: str) -> _Pass:
+        """Look every chunk up in the caches; host code only, so it runs on the caller's thread."""
         last_fingerprint, last = self._last.get((name, doc.uri), ("", {}))
-        if last_fingerprint != fingerprint:
-            last = {}
-        current: dict[str, _Entry] = {}
+        entries: list[_Entry | None] = list(map(last.get, keys)) if last_fingerprint == fingerprint else [None] * len(keys)
+        misses: list[int] = []
+        for i in [i for i, e in enumerate(entries) if e is None]:  # usually the edited paragraph alone
+            entries[i] = self._cache.get((name, fingerprint, keys[i]))
+            if entries[i] is None:
+                misses.append(i)
+        return _Pass(entries, misses)
+
+    def _plugin_work(
+        self, name: str, plugin: Plugin, doc: ProseDocument, ctx: CheckContext, fingerprint: str, work: _Pass
+    ) -> _Pass:
+        """The plugin's own part of a check, on its worker: the chunks not cached, then the whole document."""
         cancelled = ctx.cancelled.is_set
-        for chunk in doc.chunks:
-            cached = last.get(chunk.key)
-            if cached is None:
-                key = (name, fingerprint, chunk.key)
-                cached = self._cache.get(key)
-                if cached is None:
-                    if cancelled():  # only work is worth stopping; cached results cost nothing
-                        break
-                    misses += 1
-                    try:
-                        found = tuple(self._tag(name, plugin.check_chunk(chunk, ctx)))
-                    except Exception as exc:  # noqa: BLE001 - one bad paragraph loses only itself
-                        first_error = first_error or exc
-                        continue
-                    cached = _Entry(tuple(f.shifted(-chunk.src_start) for f in found))
-                    self._cache.put(key, cached)
-            current[chunk.key] = cached
-            out.extend(cached.at(chunk.src_start))
+        for i in work.misses:
+            if cancelled():  # only work is worth stopping; cached results cost nothing
+                break
+            chunk = doc.chunks[i]
+            work.checked += 1
+            try:
+                found = tuple(self._tag(name, plugin.check_chunk(chunk, ctx)))
+            except Exception as exc:  # noqa: BLE001 - one bad paragraph loses only itself
+                work.error = work.error or exc
+                continue
+            entry = work.entries[i] = _Entry(tuple(f.shifted(-chunk.src_start) for f in found))
+            self._cache.put((name, fingerprint, chunk.key), entry)
         if doc.uri:
-            self._last[(name, doc.uri)] = (fingerprint, current)
-        counter[name] = misses
+            pairs = zip((c.key for c in doc.chunks), work.entries, strict=True)
+            self._last[(name, doc.uri)] = (fingerprint, {k: e for k, e in pairs if e is not None})
         try:
-            out.extend(self._tag(name, plugin.check_document(doc, ctx)))
+            work.document = list(self._tag(name, plugin.check_document(doc, ctx)))
         except Exception as exc:  # noqa: BLE001
-            first_error = first_error or exc
-        if first_error is not None:
-            # Keep what worked, but say that something did not.
-            self._log_once(name, first_error)
-            raise _PartialFailure(out, first_error)
+            work.error = work.error or exc
+        return work
+
+    @staticmethod
+    def _findings(starts: list[int], work: _Pass) -> list[Finding]:
+        out: list[Finding] = []
+        for entry, start in zip(work.entries, starts, strict=True):
+            if entry is not None and entry.relative:  # most paragraphs have no findings
+                out.extend(entry.at(start))
+        out.extend(work.document)
         return out
 
     @staticmethod
@@ -182,10 +190,18 @@ class PluginHost:
         fingerprints: dict[str, str],
         time_limits: dict[str, float],
     ) -> CheckOutcome:
-        """Run every plugin named in ``contexts`` on ``doc``, concurrently, each isolated."""
+        """Run every plugin named in ``contexts`` on ``doc``, concurrently, each isolated.
+
+        The cache lookups run here; a plugin's thread is woken only for what
+        needs its code (uncached chunks, ``check_document``).  After an edit
+        that is one paragraph per plugin, so most plugins finish in a fraction of
+        a switch interval instead of queueing for the GIL behind the cache scans.
+        """
         outcome = CheckOutcome()
-        futures: dict[str, cf.Future[list[Finding]]] = {}
+        passes: dict[str, _Pass] = {}
+        futures: dict[str, cf.Future[_Pass]] = {}
         started = time.monotonic()
+        keys = [c.key for c in doc.chunks]
         for name, ctx in contexts.items():
             plugin = self.plugins[name]
             if plugin.languages and doc.language_id not in plugin.languages:
@@ -195,24 +211,36 @@ class PluginHost:
                 if busy is not None and not busy.done():
                     outcome.problems[name] = f"{name} is still busy with an earlier check that ran past its time limit"
                     continue
-                fut = self._executors[name].submit(
-                    self._check_one, name, plugin, doc, ctx, fingerprints.get(name, ""), outcome.checked_chunks
-                )
+            fingerprint = fingerprints.get(name, "")
+            work = passes[name] = self._cached_pass(name, doc, keys, fingerprint)
+            if not work.misses and type(plugin).check_document is Plugin.check_document:
+                outcome.checked_chunks[name] = 0
+                continue  # nothing of the plugin's own code to run
+            with self._lock:
+                fut = self._executors[name].submit(self._plugin_work, name, plugin, doc, ctx, fingerprint, work)
                 self._running[name] = fut
                 futures[name] = fut
         for name, fut in futures.items():
             remaining = max(0.0, time_limits.get(name, 10.0) - (time.monotonic() - started))
             try:
-                outcome.findings[name] = fut.result(timeout=remaining)
+                fut.result(timeout=remaining)
             except cf.TimeoutError:
                 contexts[name].cancelled.set()
+                del passes[name]
                 outcome.problems[name] = f"{name} took longer than {time_limits.get(name, 10.0):g}s and was skipped"
                 log.warning(outcome.problems[name])
-            except _PartialFailure as pf:
-                outcome.findings[name] = pf.findings
-                outcome.problems[name] = f"{name} failed on part of the document: {type(pf.error).__name__}: {pf.error}"
             except Exception as exc:  # noqa: BLE001
+                del passes[name]
                 outcome.problems[name] = f"{name} failed: {self._log_once(name, exc)}"
+        starts = [c.src_start for c in doc.chunks]
+        for name, work in passes.items():
+            outcome.findings[name] = self._findings(starts, work)
+            if name in futures:
+                outcome.checked_chunks[name] = work.checked
+            if work.error is not None:
+                # Keep what worked, but say that something did not.
+                self._log_once(name, work.error)
+                outcome.problems[name] = f"{name} failed on part of the document: {type(work.error).__name__}: {work.error}"
         return outcome
 
     def clear_cache(self) -> None:
@@ -235,11 +263,15 @@ class PluginHost:
             ex.shutdown(wait=False, cancel_futures=True)
 
 
-class _PartialFailure(Exception):
-    def __init__(self, findings: list[Finding], error: BaseException) -> None:
-        super().__init__(str(error))
-        self.findings = findings
-        self.error = error
+@dataclass
+class _Pass:
+    """One plugin's share of a check: cached entries per chunk, and what its own code still has to do."""
+
+    entries: list[_Entry | None]
+    misses: list[int]
+    document: list[Finding] = field(default_factory=list)
+    checked: int = 0
+    error: BaseException | None = None
 
 
 __all__ = ["CheckOutcome", "Chunk", "PluginHost"]

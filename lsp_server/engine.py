@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import operator
 import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
@@ -29,6 +30,8 @@ from lsp_server.plugin import Action, CheckContext, Finding, LoadedPlugins, Plug
 from lsp_server.workspace_state import load_dictionary, user_dictionary_path, workspace_dictionary_path
 
 log = logging.getLogger(__name__)
+# Findings in document order; attrgetter keeps a book's sort in C.
+_ORDER = operator.attrgetter("start", "end", "plugin", "rule")
 T = TypeVar("T")
 DEFAULT_LANGUAGE = "en-US"
 
@@ -203,7 +206,7 @@ class Engine:
         findings = self._apply_rules(doc, findings, magic)
         for start, end, message in magic.problems:
             findings.append(Finding(start, end, "core.magic-comment", message, Severity.WARNING, plugin="core"))
-        findings.sort(key=lambda f: (f.start, f.end, f.plugin, f.rule))
+        findings.sort(key=_ORDER)
         language = next(iter(contexts.values())).language if contexts else self.language_for(doc, magic)
         return CheckResult(findings, outcome.problems, language, outcome.checked_chunks)
 
