@@ -60,6 +60,7 @@ def generated_forms(lexicon: Lexicon, seed: int) -> set[str]:
     forms spelt with inner capitals."""
     rnd = random.Random(seed)
     out: set[str] = set()
+    assert isinstance(lexicon._forms, dict)  # read from the lexicon file, not from an index
     for form in rnd.sample(sorted(lexicon._forms), 2000):
         i = rnd.randrange(len(form))
         out |= {form, capital(form), form.upper(), form[:i] + form[i + 1 :], form[:i] + rnd.choice("aeinrst'-") + form[i:]}
@@ -101,6 +102,28 @@ def test_a_lexicon_is_not_trusted_for_other_files(tmp_path: Path) -> None:
     assert Lexicon.read(stale, "0" * 64) is None
     stale.write_bytes(b"not gzip at all")
     assert Lexicon.read(stale, file_digest(dic, dic.with_suffix(".aff"))) is None
+
+
+def test_a_later_read_answers_from_the_cached_index_exactly_as_the_lexicon_file(tmp_path: Path) -> None:
+    dic = BUNDLED_DIR / "en_US.dic"
+    digest = file_digest(dic, dic.with_suffix(".aff"))
+    plain = bundled_lexicon("en_US")
+    first = Lexicon.read(dic.with_suffix(".lex.gz"), digest, tmp_path)
+    (index,) = tmp_path.glob("*.index")  # left for the next start
+    later = Lexicon.read(dic.with_suffix(".lex.gz"), digest, tmp_path)
+    assert first is not None and later is not None
+    assert isinstance(first._forms, dict) and not isinstance(later._forms, dict)
+    assert isinstance(plain._forms, dict)
+    forms = sorted(plain._forms)
+    sample = random.Random(7).sample(forms, 3000)
+    words = sample + [capital(w) for w in sample[:1000]] + [w.upper() for w in sample[:500]] + [w + "q" for w in sample[:1000]]
+    words += ["McDonald's", "naïve", "Teh", "analysys", "21st", "colour", "e-mail"]
+    assert [later.lookup(w) for w in words] == [plain.lookup(w) for w in words]
+    assert Lexicon.read(dic.with_suffix(".lex.gz"), "0" * 64, tmp_path) is None  # the digest is checked here too
+    index.write_bytes(b"\x00damaged")
+    again = Lexicon.read(dic.with_suffix(".lex.gz"), digest, tmp_path)
+    assert again is not None and isinstance(again._forms, dict)  # the file itself, and the index rewritten
+    assert not isinstance(Lexicon.read(dic.with_suffix(".lex.gz"), digest, tmp_path)._forms, dict)  # type: ignore[union-attr]
 
 
 def test_damaged_lexicon_is_refused(tmp_path: Path) -> None:

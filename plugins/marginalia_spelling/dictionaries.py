@@ -259,7 +259,7 @@ class DictionaryCache:
             return None
         for path in lexicon_paths(source, digest):
             if path.is_file():
-                found = Lexicon.read(path, digest)
+                found = Lexicon.read(path, digest, lexicon_cache_dir() / "index")
                 if found is not None:
                     log.info("spelling: %s (%s) from its lexicon %s", source.dic, source.origin, path)
                     return SpellDictionary(source, lexicon=found)

@@ -18,6 +18,11 @@ Every verdict is spylls' (computed at build time) or a proof of absence;
 where neither applies, :meth:`Lexicon.lookup` answers None and the caller asks
 spylls itself.  A lexicon names the SHA-256 of the files it was built from
 and is ignored when they differ.
+
+Turning the forms into a dict costs tens of milliseconds at every start, so
+the first read also leaves a :class:`~marginalia_spelling.word_index.WordIndex`
+of them (with the header) in a cache folder, keyed by the lexicon file's
+SHA-256; later starts load that instead.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import gzip
 import hashlib
 import json
 import logging
+import marshal
 import os
 import re
 from collections.abc import Iterator
@@ -33,6 +39,9 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
+
+from marginalia_spelling import word_index
+from marginalia_spelling.word_index import WordIndex
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +51,7 @@ VERSION = 2
 LOWER, CAPITAL, UPPER = 1, 2, 4
 NUMBER = re.compile(r"^\d+(\.\d+)?$")  # spylls' NUMBER_REGEXP: numbers are always correct
 MAX_BREAK_DEPTH = 10  # as spylls' Lookup.break_word
+INDEX_FORMAT = ("marginalia-lexicon-index", 1)
 
 
 def file_digest(*paths: Path) -> str:
@@ -85,11 +95,11 @@ class _Header:
 class Lexicon:
     """spylls' verdicts for one dictionary, loaded from a lexicon file in tens of milliseconds."""
 
-    def __init__(self, header: _Header, forms: dict[str, str], mixed: dict[str, bool]) -> None:
+    def __init__(self, header: _Header, forms: dict[str, str] | WordIndex, mixed: dict[str, bool]) -> None:
         self.digest = header.digest
         self.alphabet = header.alphabet
         self._h = header
-        self._forms = forms  # lower-case form -> verdict bits as one digit
+        self._forms = forms  # lower-case form -> verdict bits (as one digit in a dict)
         self._mixed = mixed
         self._iconv = str.maketrans(header.iconv) if header.iconv else None
         self._ignore = str.maketrans("", "", header.ignore) if header.ignore else None
@@ -97,16 +107,25 @@ class Lexicon:
 
     # -- reading ----------------------------------------------------------------
     @classmethod
-    def read(cls, path: Path, digest: str) -> Lexicon | None:
-        """The lexicon at ``path`` if it was built from files with this ``digest``; None otherwise."""
+    def read(cls, path: Path, digest: str, index_dir: Path | None = None) -> Lexicon | None:
+        """The lexicon at ``path`` if it was built from files with this ``digest``; None otherwise.
+        With ``index_dir``, its forms come from (or are left as) an index there."""
         try:
-            with gzip.open(path, "rt", encoding="utf-8") as f:
-                meta = json.loads(f.readline())
-                if not isinstance(meta, dict) or (meta.get("format"), meta.get("version"), meta.get("digest")) != (FORMAT, VERSION, digest):
-                    log.info("spelling: %s was built from other files or by another version; not used", path)
-                    return None
-                words = f.readline().rstrip("\n").split("\t")
-                codes = f.readline().rstrip("\n")
+            raw = path.read_bytes()
+        except OSError as exc:
+            log.warning("spelling: cannot read %s (%s); using spylls", path, exc)
+            return None
+        index_path = index_dir / f"{hashlib.sha256(raw).hexdigest()[:24]}.index" if index_dir is not None else None
+        if index_path is not None:
+            indexed = cls._read_index(index_path, path, digest)
+            if indexed is not None:
+                return indexed
+        try:
+            meta_line, words_line, codes = gzip.decompress(raw).decode("utf-8").split("\n")[:3]
+            meta = cls._checked_meta(json.loads(meta_line), path, digest)
+            if meta is None:
+                return None
+            words = words_line.split("\t")
             if len(words) != len(codes) or not set(codes) <= set("01234567"):
                 raise ValueError(f"{len(words)} forms but {len(codes)} verdicts")
             header = cls._header(meta, digest)
@@ -114,7 +133,34 @@ class Lexicon:
         except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError, re.error) as exc:
             log.warning("spelling: cannot read %s (%s); using spylls", path, exc)
             return None
+        if index_path is not None:
+            _write_index(index_path, meta_line, words, codes)
         return cls(header, dict(zip(words, codes, strict=True)), mixed)
+
+    @staticmethod
+    def _checked_meta(meta: object, path: Path, digest: str) -> dict[str, Any] | None:
+        if not isinstance(meta, dict) or (meta.get("format"), meta.get("version"), meta.get("digest")) != (FORMAT, VERSION, digest):
+            log.info("spelling: %s was built from other files or by another version; not used", path)
+            return None
+        return meta
+
+    @classmethod
+    def _read_index(cls, index_path: Path, path: Path, digest: str) -> Lexicon | None:
+        """The lexicon from its index, or None (missing, damaged: the lexicon file is read instead)."""
+        try:
+            fmt, version, meta_line, keys, values = marshal.loads(index_path.read_bytes())
+            if (fmt, version) != INDEX_FORMAT:
+                return None
+            meta = cls._checked_meta(json.loads(meta_line), path, digest)
+            if meta is None:
+                return None
+            forms = WordIndex(keys, values)
+            return cls(cls._header(meta, digest), forms, {str(k): bool(v) for k, v in meta["mixed"].items()})
+        except FileNotFoundError:
+            return None
+        except (OSError, ValueError, EOFError, KeyError, TypeError, AttributeError, re.error) as exc:
+            log.info("spelling: unreadable lexicon index %s (%s); reading %s", index_path, exc, path)
+            return None
 
     @staticmethod
     def _header(meta: dict[str, Any], digest: str) -> _Header:
@@ -208,6 +254,21 @@ class Lexicon:
                 for j in range(i + 1, min(len(low), i + self._max_compound) + 1):
                     reach[j] = reach[j] or low[i:j] in stems
         return reach[len(low)]
+
+
+def _write_index(index_path: Path, meta_line: str, words: list[str], codes: str) -> None:
+    """Leave the forms' index for the next start (atomically; a failure only costs that start time)."""
+    built = word_index.build(zip(words, map(int, codes), strict=True))
+    if built is None:
+        return
+    tmp = index_path.with_name(f"{index_path.name}.{os.getpid()}.tmp")
+    try:
+        index_path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(marshal.dumps((*INDEX_FORMAT, meta_line, *built)))
+        tmp.replace(index_path)
+    except OSError as exc:
+        log.info("spelling: cannot write the lexicon index %s (%s)", index_path, exc)
+        tmp.unlink(missing_ok=True)
 
 
 def failure_marker(out: Path) -> Path:
