@@ -81,14 +81,16 @@ def test_the_index_keeps_the_last_bucket_of_a_repeated_word_like_the_table() -> 
     buckets = [["the"], [], ["of", "the"], ["and"]]
     index = build_index(buckets)
     assert index is not None
-    table = IndexedFrequencies(*index, lambda: frequencies.build_frequencies(buckets))
+    keys, values, count = index
+    table = IndexedFrequencies(keys, values, lambda: frequencies.build_frequencies(buckets), count)
     assert dict(table) == frequencies.build_frequencies(buckets)
-    fresh = IndexedFrequencies(*index, lambda: {})
-    assert fresh["the"] == 10 ** (-2 / 100) and fresh["and"] == 10 ** (-3 / 100) and len(fresh) == 3
+    fresh = IndexedFrequencies(keys, values, lambda: {})
+    assert fresh["the"] == 10 ** (-2 / 100) and fresh["and"] == 10 ** (-3 / 100)
+    assert len(fresh) == count == 3  # counted from the slots when not given
 
 
 def test_an_index_whose_arrays_disagree_is_refused() -> None:
-    keys, buckets = build_index([["a", "b"]]) or (b"", b"")
+    keys, buckets, _count = build_index([["a", "b"]]) or (b"", b"", 0)
     with pytest.raises(ValueError):
         IndexedFrequencies(keys, buckets[:2], dict)
     with pytest.raises(ValueError):
@@ -98,7 +100,7 @@ def test_an_index_whose_arrays_disagree_is_refused() -> None:
 def test_damaged_words_in_an_indexed_cache_are_read_from_the_data_file(cache: Path) -> None:
     assert frequencies.load("en") is not None
     (path,) = cache.glob("en-*.marshal")
-    fmt, version, digest, alphabet, blobs, (keys, values, _packed) = marshal.loads(path.read_bytes())
-    path.write_bytes(marshal.dumps((fmt, version, digest, alphabet, blobs, (keys, values, b"\x00garbage"))))
+    fmt, version, digest, alphabet, blobs, (keys, values, count, _packed) = marshal.loads(path.read_bytes())
+    path.write_bytes(marshal.dumps((fmt, version, digest, alphabet, blobs, (keys, values, count, b"\x00garbage"))))
     table, _ = frequencies.load("en") or ({}, "")
     assert isinstance(table, IndexedFrequencies) and dict(table) == get_frequency_dict("en")

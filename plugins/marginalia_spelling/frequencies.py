@@ -27,7 +27,7 @@ from marginalia_spelling.frequency_index import IndexedFrequencies, build_index
 
 log = logging.getLogger(__name__)
 
-CACHE_FORMAT = ("marginalia-wordfreq", 4)
+CACHE_FORMAT = ("marginalia-wordfreq", 5)
 # The alphabet of a language's suggestions comes from its most frequent words (see ranking.Vocabulary).
 ALPHABET_WORDS = 20000
 
@@ -100,8 +100,8 @@ def load(lang: str) -> tuple[Mapping[str, float], str] | None:
         if (fmt, version) == CACHE_FORMAT and stored_digest == digest and isinstance(blobs, list):
             if index is None:
                 return build_frequencies(blobs), alphabet
-            keys, values, packed = index
-            return IndexedFrequencies(keys, values, lambda: _unpack(packed, path)), alphabet
+            keys, values, count, packed = index
+            return IndexedFrequencies(keys, values, lambda: _unpack(packed, path), count), alphabet
         log.info("spelling: %s does not match %s; rebuilding it", cached, path)
     except FileNotFoundError:
         pass
@@ -140,8 +140,9 @@ def _unpack(packed: bytes, path: Path) -> dict[str, float]:
         return {}
 
 
-# (format, version, data digest, alphabet, buckets, (index keys, index buckets, marshalled buckets) or None)
-CacheEntry = tuple[str, int, str, str, list[str], tuple[bytes, bytes, bytes] | None]
+# (format, version, data digest, alphabet, buckets,
+#  (index keys, index buckets, number of words, marshalled buckets) or None)
+CacheEntry = tuple[str, int, str, str, list[str], tuple[bytes, bytes, int, bytes] | None]
 
 
 def _write_cache(path: Path, value: CacheEntry) -> None:

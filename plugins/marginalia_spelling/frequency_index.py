@@ -22,21 +22,23 @@ def bucket_value(bucket: int) -> float:
     return 10 ** (-bucket / 100)
 
 
-def build_index(buckets: Sequence[Sequence[str]]) -> tuple[bytes, bytes] | None:
-    """The word index of the buckets: a word listed twice keeps its last bucket, as the table does."""
+def build_index(buckets: Sequence[Sequence[str]]) -> tuple[bytes, bytes, int] | None:
+    """(keys, buckets, number of words) of the buckets' word index: a word listed twice keeps
+    its last bucket, as the table does."""
     last: dict[str, int] = {}
     for i, words in enumerate(buckets):
         for w in words:
             last[w] = i
-    return word_index.build(last.items())
+    built = word_index.build(last.items())
+    return None if built is None else (*built, len(last))
 
 
 class IndexedFrequencies(Mapping[str, float]):
     """wordfreq's table (the same keys, values and order) whose lookups use the compact index;
     iteration builds the full dict with ``build`` once."""
 
-    def __init__(self, keys: bytes, buckets: bytes, build: Callable[[], dict[str, float]]) -> None:
-        self._index = WordIndex(keys, buckets)
+    def __init__(self, keys: bytes, buckets: bytes, build: Callable[[], dict[str, float]], count: int | None = None) -> None:
+        self._index = WordIndex(keys, buckets, count)
         self._build = build
         self._full: dict[str, float] | None = None
         self._lock = threading.Lock()

@@ -51,7 +51,8 @@ def build(items: Iterable[tuple[str, int]]) -> tuple[bytes, bytes] | None:
 class WordIndex:
     """The table :func:`build` wrote; ``get`` answers like ``dict.get`` on the words it was built from."""
 
-    def __init__(self, keys: bytes, values: bytes) -> None:
+    def __init__(self, keys: bytes, values: bytes, count: int | None = None) -> None:
+        """``count``: the number of words, when known (counting the slots scans the whole table)."""
         self._keys = array("Q")
         self._keys.frombytes(keys)
         self._values = array("H")
@@ -60,7 +61,7 @@ class WordIndex:
         if size != len(self._values) or not size or size & (size - 1):
             raise ValueError("word index: malformed slot arrays")
         self._mask = size - 1
-        self._count: int | None = None
+        self._count = count
 
     def get(self, word: str) -> int | None:
         key = word_key(word)
