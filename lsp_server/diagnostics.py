@@ -150,25 +150,27 @@ class DiagnosticCache:
             delta = len(text) - len(old_index.text)
             line_delta = index.line_count - old_index.line_count
         current: dict[tuple[int, int, str], _Wire] = {}
-        out = []
-        line_col = index.line_col
-        for f in findings:
-            s, e = f.start, max(f.start, f.end)
+        out: list[str] = []
+        line_col, append = index.line_col, out.append
+        for f in findings:  # thousands per keystroke in a book: kept free of calls where it can be
+            s = f.start
+            e = f.end if f.end > s else s
+            key = (s, e, f.rule)
             wire = None
             if e < prefix:
-                wire = old.get((s, e, f.rule))
+                wire = old.get(key)
             elif s >= tail_from:
                 wire = old.get((s - delta, e - delta, f.rule))
                 if wire is not None and line_delta and _same_content(wire.finding, f):
                     a, b = (wire.start[0] + line_delta, wire.start[1]), (wire.end[0] + line_delta, wire.end[1])
                     wire = _Wire(f, a, b, diagnostic_json(f, a, b))
-            if wire is not None and not _same_content(wire.finding, f):
+            if wire is not None and wire.finding is not f and not _same_content(wire.finding, f):
                 wire = None
             if wire is None:
                 a, b = line_col(s), line_col(e)
                 wire = _Wire(f, a, b, diagnostic_json(f, a, b))
-            current[(s, e, f.rule)] = wire
-            out.append(wire.json)
+            current[key] = wire
+            append(wire.json)
         self._index, self._by_span = index, current
         return tuple(out)
 
