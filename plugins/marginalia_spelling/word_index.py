@@ -30,12 +30,14 @@ def build(items: Iterable[tuple[str, int]]) -> tuple[bytes, bytes] | None:
     """(key slots, value slots) as bytes for distinct words; None when two words share a key,
     a key is 0 or a value does not fit (the caller then keeps its dict)."""
     pairs = list(items)
+    blake2b = hashlib.blake2b
+    # Lists, not arrays, while filling: this runs once per table, over a few hundred thousand words.
+    word_keys = [int.from_bytes(blake2b(w.encode("utf-8", "surrogatepass"), digest_size=KEY_BYTES).digest(), "little") for w, _ in pairs]
     size = 1 << max(4, (3 * len(pairs) // 2).bit_length())  # a power of two, over 1.5 times the words
     mask = size - 1
-    keys = array("Q", bytes(KEY_BYTES * size))
-    values = array("H", bytes(2 * size))
-    for word, value in pairs:
-        key = word_key(word)
+    keys = [EMPTY] * size
+    values = [0] * size
+    for key, (_, value) in zip(word_keys, pairs, strict=True):
         if key == EMPTY or not 0 <= value <= MAX_VALUE:
             return None
         slot = key & mask
@@ -45,7 +47,7 @@ def build(items: Iterable[tuple[str, int]]) -> tuple[bytes, bytes] | None:
             slot = (slot + 1) & mask
         keys[slot] = key
         values[slot] = value
-    return keys.tobytes(), values.tobytes()
+    return array("Q", keys).tobytes(), array("H", values).tobytes()
 
 
 class WordIndex:
