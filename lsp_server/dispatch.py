@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from lsp_server.documents.model import Chunk, ProseDocument
 from lsp_server.plugin import CheckContext, Finding, Plugin
+from lsp_server.work_gate import PATIENCE_S, WorkGate
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -104,6 +105,7 @@ class PluginHost:
         # almost every chunk here, without the shared LRU's lock and reordering.
         self._last: dict[tuple[str, str], tuple[str, dict[str, _Entry]]] = {}
         self._lock = threading.Lock()
+        self._gate = WorkGate()
 
     # -- isolation -----------------------------------------------------------
     def _log_once(self, plugin: str, exc: BaseException) -> str:
@@ -142,9 +144,23 @@ class PluginHost:
         return _Pass(entries, misses)
 
     def _plugin_work(
-        self, name: str, plugin: Plugin, doc: ProseDocument, ctx: CheckContext, fingerprint: str, work: _Pass
+        self,
+        name: str,
+        plugin: Plugin,
+        doc: ProseDocument,
+        ctx: CheckContext,
+        fingerprint: str,
+        work: _Pass,
+        time_limit: float,
     ) -> _Pass:
         """The plugin's own part of a check, on its worker: the chunks not cached, then the whole document."""
+        # One plugin at a time (see work_gate); waiting eats into the time limit, so only a part of it.
+        with self._gate.turn(min(PATIENCE_S, time_limit / 4)):
+            return self._plugin_work_now(name, plugin, doc, ctx, fingerprint, work)
+
+    def _plugin_work_now(
+        self, name: str, plugin: Plugin, doc: ProseDocument, ctx: CheckContext, fingerprint: str, work: _Pass
+    ) -> _Pass:
         cancelled = ctx.cancelled.is_set
         for i in work.misses:
             if cancelled():  # only work is worth stopping; cached results cost nothing
@@ -217,7 +233,9 @@ class PluginHost:
                 outcome.checked_chunks[name] = 0
                 continue  # nothing of the plugin's own code to run
             with self._lock:
-                fut = self._executors[name].submit(self._plugin_work, name, plugin, doc, ctx, fingerprint, work)
+                fut = self._executors[name].submit(
+                    self._plugin_work, name, plugin, doc, ctx, fingerprint, work, time_limits.get(name, 10.0)
+                )
                 self._running[name] = fut
                 futures[name] = fut
         for name, fut in futures.items():
