@@ -13,12 +13,12 @@ import concurrent.futures as cf
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from lsp_server.documents.model import Chunk, ProseDocument
+from lsp_server.lru import LRU
 from lsp_server.plugin import CheckContext, Finding, Plugin
 from lsp_server.work_gate import PATIENCE_S, WorkGate
 
@@ -67,40 +67,14 @@ class _Entry:
         return hit
 
 
-class _ChunkCache:
-    """LRU of findings per (plugin, context fingerprint, chunk key), stored relative to the chunk start."""
-
-    def __init__(self, size: int = CHUNK_CACHE_SIZE) -> None:
-        self._data: OrderedDict[tuple[str, str, str], _Entry] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: tuple[str, str, str]) -> _Entry | None:
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None:
-                self._data.move_to_end(key)
-            return hit
-
-    def put(self, key: tuple[str, str, str], value: _Entry) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-
-    def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
-
-
 class PluginHost:
     def __init__(self, plugins: dict[str, Plugin]) -> None:
         self.plugins = plugins
         self._executors = {name: cf.ThreadPoolExecutor(1, thread_name_prefix=f"plugin-{name}") for name in plugins}
         self._running: dict[str, cf.Future[Any]] = {}
         self._logged: set[tuple[str, str]] = set()
-        self._cache = _ChunkCache()
+        # Findings per (plugin, context fingerprint, chunk key), relative to the chunk start.
+        self._cache: LRU[tuple[str, str, str], _Entry] = LRU(CHUNK_CACHE_SIZE)
         # (plugin, uri) -> (fingerprint, chunk key -> entry) of the last check: an edit finds
         # almost every chunk here, without the shared LRU's lock and reordering.
         self._last: dict[tuple[str, str], tuple[str, dict[str, _Entry]]] = {}

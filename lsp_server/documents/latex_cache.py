@@ -18,10 +18,10 @@ from __future__ import annotations
 import re
 import threading
 from bisect import bisect_left
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsp_server.documents.model import Chunk
+from lsp_server.lru import LRU
 from lsp_server.text_diff import changed_span
 
 # A paragraph break: a line break, optional spaces, another line break (the parser uses this too).
@@ -210,31 +210,23 @@ class BlockCache:
         self.reused = 0
 
 
-_CACHES: OrderedDict[str, BlockCache] = OrderedDict()
-_CACHES_LOCK = threading.Lock()
-_MAX_CACHED_DOCUMENTS = 16
+_CACHES: LRU[str, BlockCache] = LRU(16)  # parse state of the most recently parsed documents
 
 
 def cache_for(uri: str, fingerprint: object) -> BlockCache:
-    with _CACHES_LOCK:
-        cache = _CACHES.get(uri)
-        if cache is None or cache.fingerprint != fingerprint:
-            cache = BlockCache(fingerprint)
-            _CACHES[uri] = cache
-        _CACHES.move_to_end(uri)
-        while len(_CACHES) > _MAX_CACHED_DOCUMENTS:
-            _CACHES.popitem(last=False)
-        return cache
+    cache = _CACHES.get(uri)
+    if cache is None or cache.fingerprint != fingerprint:
+        cache = BlockCache(fingerprint)
+        _CACHES.put(uri, cache)
+    return cache
 
 
 def reused_blocks(uri: str) -> int:
     """How many cached blocks or traced stretches the last parse of ``uri`` reused (0 when it has no cache)."""
-    with _CACHES_LOCK:
-        cache = _CACHES.get(uri)
+    cache = _CACHES.get(uri)
     return cache.reused if cache is not None else 0
 
 
 def forget(uri: str) -> None:
     """Drop the parse state of ``uri`` (the document was closed)."""
-    with _CACHES_LOCK:
-        _CACHES.pop(uri, None)
+    _CACHES.pop(uri)

@@ -20,11 +20,10 @@ Anything else scans again.
 from __future__ import annotations
 
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import dataclass
 
 from lsp_server.documents import latex_scan
+from lsp_server.lru import LRU
 from lsp_server.text_diff import changed_span
 
 # Commands that only a preamble or a package holds: a file using them is no body fragment.
@@ -126,26 +125,18 @@ def _command_near(text: str, start: int, end: int) -> bool:
     return False
 
 
-_LAST: OrderedDict[str, LatexFacts] = OrderedDict()
-_LOCK = threading.Lock()
-_MAX_DOCUMENTS = 16
+_LAST: LRU[str, LatexFacts] = LRU(16)  # the last facts of the most recently parsed documents
 
 
 def facts_for(source: str, uri: str = "") -> LatexFacts:
     """The facts of ``source``; with a ``uri``, carried over from its last version where possible."""
     if not uri:
         return scan(source)
-    with _LOCK:
-        old = _LAST.get(uri)
+    old = _LAST.get(uri)
     facts = (after_edit(old, source) if old is not None else None) or scan(source)
-    with _LOCK:
-        _LAST[uri] = facts
-        _LAST.move_to_end(uri)
-        while len(_LAST) > _MAX_DOCUMENTS:
-            _LAST.popitem(last=False)
+    _LAST.put(uri, facts)
     return facts
 
 
 def forget(uri: str) -> None:
-    with _LOCK:
-        _LAST.pop(uri, None)
+    _LAST.pop(uri)

@@ -11,12 +11,11 @@ from __future__ import annotations
 import bisect
 import itertools
 import re
-import threading
-from collections import OrderedDict
 from functools import cached_property
 from typing import NamedTuple
 
 from lsp_server.documents.model import Chunk, Piece, PieceKind
+from lsp_server.lru import LRU
 
 # Words (with contractions and hyphens) in group "w"; numbers and mixes like "4A" as one token.
 _TOKEN = re.compile(r"(?P<w>[^\W\d_]+(?:['’-][^\W\d_]+)*)(?!\w)|\w+(?:['’-]\w+)*|\[\d+\]")
@@ -113,26 +112,19 @@ class _ReadingCache:
     shared only between chunks that read exactly alike."""
 
     def __init__(self, size: int = SHARED_READINGS) -> None:
-        self._data: OrderedDict[tuple[str, str, Placeholders], ChunkReading] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
+        self._lru: LRU[tuple[str, str, Placeholders], ChunkReading] = LRU(size)
 
     def get(self, chunk: Chunk) -> ChunkReading:
         placeholders = tuple((p.prose_start, p.prose_end, p.kind) for p in chunk.pieces if p.kind.is_placeholder)
         key = (chunk.key, chunk.text, placeholders)
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None:
-                self._data.move_to_end(key)
-                return hit
-            made = self._data[key] = ChunkReading(chunk.text, placeholders)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-            return made
+        hit = self._lru.get(key)
+        if hit is None:  # two threads may both read it: the same value either way
+            hit = ChunkReading(chunk.text, placeholders)
+            self._lru.put(key, hit)
+        return hit
 
     def clear(self) -> None:
-        with self._lock:
-            self._data.clear()
+        self._lru.clear()
 
 
 _READINGS = _ReadingCache()
@@ -156,11 +148,12 @@ class ChunkText:
         self.text = chunk.text
         self.reading = reading_of(chunk)
         # Piece starts, once: Chunk.piece_at rebuilds them per call, too slow per token.
-        self._piece_starts = [p.prose_start for p in chunk.pieces]
+        self.piece_starts = [p.prose_start for p in chunk.pieces]
         self._has_placeholders = bool(self.reading.placeholders)
 
-    def _piece(self, offset: int) -> Piece | None:
-        i = bisect.bisect_right(self._piece_starts, offset) - 1
+    def piece_at(self, offset: int) -> Piece | None:
+        """The piece holding prose offset ``offset``, by bisection (Chunk.piece_at rebuilds its index per call)."""
+        i = bisect.bisect_right(self.piece_starts, offset) - 1
         if i < 0:
             return None
         p = self.chunk.pieces[i]
@@ -169,7 +162,7 @@ class ChunkText:
     def placeholder_at(self, offset: int) -> PieceKind | None:
         if not self._has_placeholders:
             return None
-        piece = self._piece(offset)
+        piece = self.piece_at(offset)
         if piece is None or not piece.kind.is_placeholder:
             return None
         return piece.kind
@@ -178,7 +171,7 @@ class ChunkText:
         """True when ``text[start:end]`` was typed verbatim (no markup inside or replaced)."""
         if start >= end:
             return True
-        piece = self._piece(start)
+        piece = self.piece_at(start)
         return piece is not None and piece.exact and piece.prose_end >= end
 
     @property

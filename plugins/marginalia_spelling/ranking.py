@@ -19,10 +19,10 @@ from __future__ import annotations
 import logging
 import math
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import ClassVar
 
+from lsp_server.lru import LRU
 from marginalia_spelling import frequencies
 from marginalia_spelling.dictionaries import SpellDictionary
 from marginalia_spelling.edit_cost import typo_cost
@@ -172,27 +172,6 @@ def match_case(template: str, word: str) -> str:
     return word
 
 
-class _LRU:
-    def __init__(self, size: int) -> None:
-        self._data: OrderedDict[str, object] = OrderedDict()
-        self._size = size
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> object | None:
-        with self._lock:
-            hit = self._data.get(key)
-            if hit is not None:
-                self._data.move_to_end(key)
-            return hit
-
-    def put(self, key: str, value: object) -> None:
-        with self._lock:
-            self._data[key] = value
-            self._data.move_to_end(key)
-            while len(self._data) > self._size:
-                self._data.popitem(last=False)
-
-
 class Ranker:
     """Ranks candidates for one dictionary; thread-safe, with bounded LRUs of results."""
 
@@ -200,7 +179,7 @@ class Ranker:
         self.dictionary = dictionary
         self.lang = dictionary.source.name.split("_")[0].split("-")[0].lower()
         self._hunspell = hunspell or dictionary.suggest
-        self._suggestions = _LRU(SUGGESTION_CACHE_SIZE)
+        self._suggestions: LRU[str, tuple[str, ...]] = LRU(SUGGESTION_CACHE_SIZE)
         self._slips: dict[str, bool] = {}
 
     @property
@@ -244,7 +223,6 @@ class Ranker:
         if hit is None:
             hit = tuple(self._rank(word))
             self._suggestions.put(word, hit)
-        assert isinstance(hit, tuple)
         return list(hit[:limit])
 
     def _score(self, typed: str, candidate: str, vocab: Vocabulary | None, bonus: float) -> float:

@@ -18,7 +18,7 @@ from functools import cached_property
 from marginalia_grammar_rules.text import ChunkText
 from marginalia_grammar_rules.text import Token as StyleToken
 
-from lsp_server.documents.model import Chunk, Piece, PieceKind
+from lsp_server.documents.model import Chunk, PieceKind
 
 # Abbreviations after which a full stop does not end a sentence (lower case, without the final dot).
 # Not "ms", "min", "max": in science writing they are units that end sentences ("in steps of 5 ms.").
@@ -54,7 +54,7 @@ class StyleText:
         self.chunk = chunk
         self.text = chunk.text
         self._view = ChunkText(chunk)
-        self._piece_starts = [p.prose_start for p in chunk.pieces]
+        self._piece_starts = self._view.piece_starts
 
     def placeholder_at(self, offset: int) -> PieceKind | None:
         return self._view.placeholder_at(offset)
@@ -68,13 +68,6 @@ class StyleText:
     @cached_property
     def looks_english(self) -> bool:
         return self._view.looks_english
-
-    def _piece(self, offset: int) -> Piece | None:
-        i = bisect.bisect_right(self._piece_starts, offset) - 1
-        if i < 0:
-            return None
-        p = self.chunk.pieces[i]
-        return p if p.prose_start <= offset < p.prose_end else None
 
     @property
     def tokens(self) -> list[StyleToken]:
@@ -149,8 +142,8 @@ class StyleText:
 
     def _joined(self, offset: int) -> bool:
         """Are the pieces ending and starting at ``offset`` adjacent in the source?"""
-        before = self._piece(offset - 1)
-        after = self._piece(offset)
+        before = self._view.piece_at(offset - 1)
+        after = self._view.piece_at(offset)
         return before is not None and after is not None and before.src_end == after.src_start
 
     def reportable_prefix(self, start: int, end: int) -> tuple[int, int] | None:
