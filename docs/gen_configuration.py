@@ -57,7 +57,8 @@ RESTRICTED_NOTES = {
 def _leaves(node: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[str, dict[str, Any]]]:
     if node.get("type") == "object" and "properties" in node:
         for key, child in node["properties"].items():
-            yield from _leaves(child, (*path, key))
+            if "x-alias-of" not in child:  # named in the section's heading instead
+                yield from _leaves(child, (*path, key))
     else:
         yield ".".join(path), node
 
@@ -86,6 +87,10 @@ def render(schema: dict[str, Any]) -> str:
         groups.setdefault(group, []).append((key, node))
     out = [HEADER]
     descriptions = {k: v.get("description", "") for k, v in schema.get("properties", {}).items()}
+    for alias, node in schema.get("properties", {}).items():
+        if "x-alias-of" in node:
+            name = node["x-alias-of"]
+            descriptions[name] = f"{descriptions.get(name, '')} Also accepted as `[{alias}]`."
     for group in sorted(groups, key=lambda g: (g != "", g)):
         out.append(f"\n## {f'`{group}`' if group else 'Core'}\n")
         if group and descriptions.get(group):

@@ -36,6 +36,8 @@ def _doc(text: str, **extra: Any) -> dict[str, Any]:
 # workspace may not set; its value says where the setting may come from (VS Code's scopes).
 RESTRICTED = "restricted"
 SCHEMA_RESTRICTED = "x-restricted"
+# Schema marker of a section that is another name for a plugin's (see ``section_aliases``).
+SCHEMA_ALIAS_OF = "x-alias-of"
 # "machine": it names a program to run, so only the user's own settings choose it;
 # "machine-overridable": it names a server, a model, credentials or files to load, which a
 # trusted workspace may choose for its project.
@@ -260,12 +262,38 @@ class Settings:
         return self.plugins.get(name)
 
 
+def section_aliases(plugin_settings: Mapping[str, type]) -> dict[str, str]:
+    """Other names of plugin sections, alias -> plugin name.
+
+    A settings class lists them in ``section_aliases`` (the grammar plugin's section is also
+    ``languagetool``, the name LTeX users and LanguageTool's docs write).
+    """
+    return {alias: name for name, cls in plugin_settings.items() for alias in getattr(cls, "section_aliases", ())}
+
+
+def fold_aliases(data: Mapping[str, Any], plugin_settings: Mapping[str, type]) -> dict[str, Any]:
+    """``data`` (one source) with alias tables merged into their plugin's table.
+
+    Within one source the plugin's own name wins key by key; a non-table alias is
+    left where it is, so :func:`resolve` names it.
+    """
+    aliases = section_aliases(plugin_settings)
+    out = dict(data)
+    for alias, name in aliases.items():
+        value = out.get(alias)
+        own = out.get(name, {})
+        if isinstance(value, Mapping) and isinstance(own, Mapping):
+            del out[alias]
+            out[name] = deep_merge(value, own)
+    return out
+
+
 def resolve(layers: list[Mapping[str, Any]], plugin_settings: Mapping[str, type]) -> Settings:
     """Merge ``layers`` (weakest first) and convert them to typed settings."""
     merged: dict[str, Any] = {}
     for layer in layers:
         if isinstance(layer, Mapping):
-            merged = deep_merge(merged, layer)
+            merged = deep_merge(merged, fold_aliases(layer, plugin_settings))
     messages: list[str] = []
     core_fields = {f.name for f in dataclasses.fields(CoreSettings)}
     core_data = {k: v for k, v in merged.items() if k.replace("-", "_") in core_fields}
@@ -305,6 +333,7 @@ def strip_restricted(data: Mapping[str, Any], plugin_settings: Mapping[str, type
     Unknown keys pass through, so :func:`resolve` still names them as typos.
     """
     dropped: list[str] = []
+    data = fold_aliases(data, plugin_settings)  # so `[languagetool] url` is stripped like `[grammar] url`
     out = _strip({k: v for k, v in data.items() if k not in plugin_settings}, CoreSettings, "marginalia", dropped)
     for name, value in data.items():
         if name in plugin_settings:
@@ -386,6 +415,12 @@ def settings_schema(plugin_settings: Mapping[str, type]) -> dict[str, Any]:
     schema["title"] = "Marginalia settings"
     for name, cls in sorted(plugin_settings.items()):
         schema["properties"][name] = dataclass_schema(cls)
+    for alias, name in sorted(section_aliases(plugin_settings).items()):
+        schema["properties"][alias] = {
+            "$ref": f"#/properties/{name}",
+            "description": f"Another name for `{name}`; where both are set, `{name}` wins.",
+            SCHEMA_ALIAS_OF: name,
+        }
     return schema
 
 

@@ -24,7 +24,8 @@ EXTENSION_ONLY = {"marginalia.server.command", "marginalia.trace.server"}
 def _leaves(node: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[str, dict[str, Any]]]:
     if node.get("type") == "object" and "properties" in node:
         for key, child in node["properties"].items():
-            yield from _leaves(child, (*path, key))
+            if "x-alias-of" not in child:  # another name for a section, not more settings
+                yield from _leaves(child, (*path, key))
     else:
         yield "marginalia." + ".".join(path), node
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import ClassVar, Literal
 
 from lsp_server.config import restricted
 
@@ -16,6 +16,9 @@ class LanguageToolSettings:
     and is off otherwise (``marginalia doctor`` says so); "local" starts LanguageTool's own
     server on 127.0.0.1 from a local install (``marginalia languagetool install``); "remote"
     sends text to ``url`` and nowhere else; "off" disables it."""
+
+    # `[languagetool] mode = "remote"` reads as users of LanguageTool and LTeX expect.
+    section_aliases: ClassVar[tuple[str, ...]] = ("languagetool",)
 
     mode: Mode = "auto"
     # Remote server, e.g. "https://languagetool.example.org" (mode "remote" only).

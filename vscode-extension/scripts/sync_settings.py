@@ -29,6 +29,7 @@ KEPT = ("type", "default", "enum", "minimum", "maximum", "items", "additionalPro
 # user settings only) or "machine-overridable" (a server, model, credentials or files: user
 # settings, or a trusted workspace's).  VS Code ignores their workspace values in restricted mode.
 SCHEMA_RESTRICTED = "x-restricted"
+SCHEMA_ALIAS_OF = "x-alias-of"
 DEFAULT_SCOPE = "resource"
 RESTRICTED_SCOPES = ("machine", "machine-overridable")
 UNTRUSTED_DESCRIPTION = (
@@ -62,7 +63,8 @@ def leaves(node: dict[str, Any], path: tuple[str, ...] = ()) -> Iterator[tuple[s
     """(dotted key, schema) for every setting; an object with named properties is a group, not a setting."""
     if node.get("type") == "object" and "properties" in node:
         for key, child in node["properties"].items():
-            yield from leaves(child, (*path, key))
+            if SCHEMA_ALIAS_OF not in child:  # another name for a section: one VS Code setting each
+                yield from leaves(child, (*path, key))
     else:
         yield ".".join(path), node
 
