@@ -13,7 +13,7 @@ import os
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from lsp_server.lint import EngineSpec, LintReport
@@ -236,30 +236,46 @@ def _editor_settings(args: argparse.Namespace) -> dict[str, Any]:
     return layer
 
 
-def _print_stats(report: LintReport, spec: EngineSpec, stream: TextIO) -> int:
-    """Writing statistics from the style plugin:
-    ``marginalia_style.stats.render(docs, findings_by_rule_per_doc) -> str``."""
+def _stats(report: LintReport, spec: EngineSpec, fmt: str) -> tuple[str | None, list[int]]:
+    """Writing statistics from the style plugin
+    (``marginalia_style.stats.render(docs, findings_by_rule_per_doc, fmt) -> str``) and the
+    indices in ``report.files`` they describe, in order; None when the plugin is missing."""
     try:
         from marginalia_style import stats  # type: ignore[attr-defined, unused-ignore]
     except ImportError:
         _err("--stats needs the style plugin (marginalia_style.stats), which is not available")
-        return EXIT_ERROR
+        return None, []
     from collections import Counter
 
     from lsp_server.lint import build_engine, read_source
 
     engine = build_engine(spec)
     try:
-        docs, counts = [], []
-        for f in report.files:
+        docs, counts, described = [], [], []
+        for i, f in enumerate(report.files):
             text, _ = read_source(f.path) if not (f.errors or f.skipped) else (None, None)
             if text is not None:
                 docs.append(engine.parse(text, f.language_id, f.path.as_uri()))
                 counts.append(dict(Counter(x.rule for x in f.findings)))
+                described.append(i)
     finally:
         engine.shutdown()
-    stream.write(stats.render(docs, counts))
-    return EXIT_OK
+    return stats.render(docs, counts, fmt), described
+
+
+def _json_with_stats(report: LintReport, spec: EngineSpec, cwd: Path) -> tuple[str, int]:
+    """``--format json --stats``: one JSON object, each file with its ``stats`` beside its findings."""
+    import json
+
+    from lsp_server.output.json_report import as_dict
+
+    data = as_dict(report, cwd)
+    rendered, described = _stats(report, spec, "json")
+    if rendered is None:
+        return json.dumps(data, ensure_ascii=False, indent=2) + "\n", EXIT_ERROR
+    for i, entry in zip(described, json.loads(rendered)["files"], strict=True):
+        data["files"][i]["stats"] = entry["stats"]
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n", EXIT_OK
 
 
 def _cmd_lint(args: argparse.Namespace) -> int:
@@ -291,7 +307,11 @@ def _cmd_lint(args: argparse.Namespace) -> int:
     for error in report.all_errors():
         _err(f"error: {error}")
     color = args.format == "text" and not args.output and sys.stdout.isatty() and "NO_COLOR" not in os.environ
-    text = render(report, args.format, cwd, color)
+    stats_code = EXIT_OK
+    if args.stats and args.format == "json":
+        text, stats_code = _json_with_stats(report, spec, cwd)
+    else:
+        text = render(report, args.format, cwd, color)
     if args.output:
         try:
             Path(args.output).write_text(text, encoding="utf-8")
@@ -302,12 +322,15 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         sys.stdout.write(text)
         sys.stdout.flush()
     code = report.exit_code(Severity.parse(args.fail_level))
-    if args.stats:
-        # Machine-readable reports stay one document: the statistics go to stderr then.
-        to_stdout = args.format == "text" and not args.output
-        stats_code = _print_stats(report, spec, sys.stdout if to_stdout else sys.stderr)
-        code = max(code, stats_code)
-    return code
+    if args.stats and args.format != "json":
+        # Other machine-readable reports stay one document: the statistics go to stderr then.
+        rendered, _ = _stats(report, spec, "text")
+        stream = sys.stdout if args.format == "text" and not args.output else sys.stderr
+        if rendered is None:
+            stats_code = EXIT_ERROR
+        else:
+            stream.write(rendered)
+    return max(code, stats_code)
 
 
 def _cmd_doctor(args: argparse.Namespace) -> int:

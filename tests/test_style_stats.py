@@ -63,3 +63,20 @@ def test_lint_stats_prints_per_file(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     assert "a.md:\n  sentences: 2, words: 12" in out
     assert "style.wordy-phrase: 1" in out and "style.passive-voice: 1" in out
     assert "passive voice: 50.0 % of sentences" in out
+
+
+def test_lint_json_stats_is_one_document(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.md").write_text("We did it in order to test it. The samples were measured.\n", encoding="utf-8")
+    (tmp_path / "b.md").write_text("One short sentence.\n", encoding="utf-8")
+    (tmp_path / "c.md").write_bytes(b"\xff\xfe\x00binary")
+    code = cli.main(["lint", "--plugins", "style", "--stats", "--format", "json", "a.md", "b.md", "c.md"])
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)  # stdout holds exactly one JSON document
+    assert "sentences:" not in captured.err
+    by_path = {f["path"]: f for f in data["files"]}
+    assert by_path["a.md"]["stats"]["sentences"] == 2
+    assert by_path["a.md"]["stats"]["findings_by_rule"] == {"style.passive-voice": 1, "style.wordy-phrase": 1}
+    assert by_path["b.md"]["stats"]["words"] == 3 and by_path["b.md"]["findings"] == []
+    assert "stats" not in by_path.get("c.md", {})  # unreadable: reported as an error, no statistics
+    assert code == 2
