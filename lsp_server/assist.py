@@ -1,4 +1,4 @@
-"""Hover, completion and inline completion, built on the engine's worker thread.
+"""Hover, completion (and its lazy resolve) and inline completion, built on the engine's worker thread.
 
 Each function takes a :class:`Snapshot` and returns LSP objects whose ranges
 refer to that snapshot; the server drops them if the document moved on.
@@ -6,13 +6,16 @@ refer to that snapshot; the server drops them if the document moved on.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import logging
+from collections.abc import Mapping, Sequence
 
 from lsprotocol import types
 
 from lsp_server.engine import Engine
 from lsp_server.plugin import Finding, Suggestion
 from lsp_server.session import Snapshot
+
+log = logging.getLogger(__name__)
 
 _COMPLETION_KIND = {
     "text": types.CompletionItemKind.Text,
@@ -57,23 +60,56 @@ def _edit_range(snapshot: Snapshot, suggestion: Suggestion, offset: int) -> type
     return index.range_at(start, end)
 
 
+def _markdown(text: str) -> types.MarkupContent:
+    return types.MarkupContent(kind=types.MarkupKind.Markdown, value=text)
+
+
 def completion_items(engine: Engine, snapshot: Snapshot, offset: int) -> list[types.CompletionItem]:
+    doc = snapshot.parse(engine)
     items = []
-    for s in engine.complete(snapshot.parse(engine), offset):
+    # The engine's own isolated fan-out, keeping which plugin made each suggestion: resolve goes back to it.
+    for plugin, s in engine._gather(doc, lambda p, c: p.complete(doc, offset, c)):
         snippet = s.kind == "snippet"
+        data = None if s.resolve_data is None else {"uri": snapshot.uri, "plugin": plugin, "item": dict(s.resolve_data)}
         items.append(
             types.CompletionItem(
                 label=s.label,
                 kind=_COMPLETION_KIND.get(s.kind, types.CompletionItemKind.Text),
                 detail=s.detail or None,
-                documentation=types.MarkupContent(kind=types.MarkupKind.Markdown, value=s.documentation) if s.documentation else None,
+                documentation=_markdown(s.documentation) if s.documentation else None,
                 text_edit=types.TextEdit(range=_edit_range(snapshot, s, offset), new_text=s.text),
                 filter_text=s.filter_text,
                 sort_text=s.sort_text,
                 insert_text_format=types.InsertTextFormat.Snippet if snippet else types.InsertTextFormat.PlainText,
+                data=data,
             )
         )
     return items
+
+
+def resolve_completion_item(engine: Engine, snapshot: Snapshot, item: types.CompletionItem) -> types.CompletionItem:
+    """The item with its plugin's full documentation; unchanged when the plugin is gone, has none or fails.
+
+    The current buffer is used even if the item came from an older version: the
+    documentation does not depend on positions, and clients resolve items while
+    the user goes on typing the prefix they filter by.
+    """
+    data = item.data if isinstance(item.data, Mapping) else {}
+    name, payload = data.get("plugin"), data.get("item")
+    if not isinstance(name, str) or not isinstance(payload, Mapping) or name not in engine.enabled_plugins():
+        return item
+    plugin = engine.loaded.plugins[name]
+    doc = snapshot.parse(engine)
+    ctx = engine.context(name, doc)
+    fields = {str(k): str(v) for k, v in payload.items()}
+    # The host logs a failure once and gives up at the time limit: a resolve never takes the server down.
+    text, problem = engine.host.call(name, lambda: plugin.resolve_suggestion(doc, fields, ctx), None, engine.core.plugin_time_limit)
+    if problem is not None:
+        log.info("completion item %r not resolved: %s", item.label, problem)
+    if not text:
+        return item
+    item.documentation = _markdown(text)  # the request's own copy, decoded for this call
+    return item
 
 
 def inline_items(engine: Engine, snapshot: Snapshot, offset: int) -> list[types.InlineCompletionItem]:

@@ -96,6 +96,10 @@ class Suggestion:
     kind: str = "text"  # "text" | "reference" | "snippet"
     filter_text: str | None = None
     sort_text: str | None = None
+    # Opaque and JSON-safe: with it, ``documentation`` is a quick stand-in and
+    # ``Plugin.resolve_suggestion(doc, resolve_data, ctx)`` computes the full text
+    # for the one item the user highlights (completionItem/resolve).
+    resolve_data: Mapping[str, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -168,6 +172,10 @@ class Plugin:
     def resolve_action(self, doc: ProseDocument, action: Action, ctx: CheckContext) -> Action | None:
         """Fill in a lazy action's edit; None (or raising ValueError) rejects it with a message."""
         return action
+
+    def resolve_suggestion(self, doc: ProseDocument, data: Mapping[str, str], ctx: CheckContext) -> str | None:
+        """Markdown documentation of a suggestion that carried ``resolve_data``; None keeps its quick one."""
+        return None
 
     def hover(self, doc: ProseDocument, offset: int, ctx: CheckContext) -> str | None:
         """Markdown shown when hovering ``offset`` (findings get a core hover)."""

@@ -569,7 +569,7 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         result = await slot.run(assist.hover, slot.engine, snap, offset, findings)
         return result if ls.store.is_current(snap.uri, snap.version) else None
 
-    @ls.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=False, trigger_characters=COMPLETION_TRIGGERS))
+    @ls.feature(types.TEXT_DOCUMENT_COMPLETION, types.CompletionOptions(resolve_provider=True, trigger_characters=COMPLETION_TRIGGERS))
     async def completion(ls: MarginaliaServer, params: types.CompletionParams) -> types.CompletionList:
         snap = ls.snapshot(params.text_document.uri)
         if snap is None:
@@ -584,6 +584,26 @@ def _register(server: MarginaliaServer) -> None:  # one place that lists every L
         if not ls.store.is_current(snap.uri, snap.version):
             return types.CompletionList(is_incomplete=True, items=[])  # stale: let the client ask again
         return types.CompletionList(is_incomplete=False, items=items)
+
+    @ls.feature(types.COMPLETION_ITEM_RESOLVE)
+    async def completion_resolve(ls: MarginaliaServer, item: types.CompletionItem) -> types.CompletionItem:
+        """Full documentation of the highlighted item (a citation's formatted reference), one item at a time.
+
+        Anything that cannot be resolved (no data, the document closed, the plugin
+        gone or failing) returns the item as it came, with its quick documentation.
+        """
+        data = item.data if isinstance(item.data, Mapping) else {}
+        snap = ls.snapshot(str(data.get("uri", "")))
+        if snap is None:
+            return item
+        slot = ls.session.slot_for(snap)
+        try:
+            return await slot.run_assist(assist.resolve_completion_item, slot.engine, snap, item)
+        except asyncio.CancelledError:
+            raise  # $/cancelRequest: pygls answers RequestCancelled
+        except Exception:  # a bug in the core's resolve must not fail the client's completion
+            log.exception("resolving completion item %r failed", item.label)
+            return item
 
     @ls.feature(types.TEXT_DOCUMENT_INLINE_COMPLETION, types.InlineCompletionOptions())
     async def inline_completion(ls: MarginaliaServer, params: types.InlineCompletionParams) -> types.InlineCompletionList | None:
