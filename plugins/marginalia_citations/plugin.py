@@ -6,7 +6,7 @@ import json
 import re
 import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -351,8 +351,8 @@ class CitationsPlugin(Plugin):
         hits = self.index(bibs.bibs).search(prefix, MAX_COMPLETIONS)
         out = []
         for rank, it in enumerate(hits):
-            # citeproc-py takes ~0.1 s per reference: completion shows a quick
-            # summary, hover the reference in the configured CSL style.
+            # citeproc-py takes ~0.1 s per reference: each item carries a quick summary,
+            # and resolve_suggestion formats the one the user highlights in the CSL style.
             doc_md = _summary(it)
             out.append(
                 Suggestion(
@@ -365,9 +365,18 @@ class CitationsPlugin(Plugin):
                     kind="reference",
                     filter_text=f"{it.entry.key} {it.authors.strip()} {it.year} {it.title.strip()}",
                     sort_text=f"{rank:04d}",
+                    resolve_data={"key": it.entry.key},
                 )
             )
         return out
+
+    def resolve_suggestion(self, doc: ProseDocument, data: Mapping[str, str], ctx: CheckContext) -> str | None:
+        """The highlighted key's reference as hover shows it; None keeps the summary (key gone since)."""
+        key = data.get("key")
+        if not key or (doc.language_id != "latex" and doc.language_id not in MARKDOWN_LANGS):
+            return None
+        hit = self.bibliographies(doc, ctx).lookup(key)
+        return self._reference_markdown(*hit, _settings(ctx), ctx) if hit is not None else None
 
     def hover(self, doc: ProseDocument, offset: int, ctx: CheckContext) -> str | None:
         settings = _settings(ctx)
