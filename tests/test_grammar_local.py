@@ -15,6 +15,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 
+import psutil
 import pytest
 from marginalia_grammar import LanguageToolPlugin
 from marginalia_grammar.errors import LanguageToolUnavailable
@@ -173,8 +174,56 @@ def test_a_local_server_that_died_is_started_again(tmp_path: Path) -> None:
     server = shared_server(settings.java_path, settings.install_path, settings.startup_timeout)
     proc = server._proc
     assert proc is not None
-    os.kill(proc.pid, signal.SIGKILL)
-    proc.wait(5)
+    java = _server_process(proc.pid)
+    os.kill(java.pid, signal.SIGKILL)
+    proc.wait(5)  # the wrapper exits with the server
     other = parse_document("They could of known.", "plaintext")
     assert [f.rule for f in plugin.check_chunk(other.chunks[0], _ctx(settings))] == ["grammar.COULD_OF"]
     assert (tmp_path / "starts.log").read_text().count("started") == 2
+
+
+def _server_process(wrapper_pid: int) -> psutil.Process:
+    """The fake LanguageTool under the wrapper that ties it to its parent."""
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        found = [p for p in psutil.Process(wrapper_pid).children(recursive=True) if str(FAKE_SERVER) in " ".join(p.cmdline())]
+        if found:
+            return found[0]
+        time.sleep(0.05)
+    raise AssertionError("no server process under the wrapper")
+
+
+CHILD = """
+import sys, time
+from marginalia_grammar.local_server import LocalServer
+server = LocalServer(sys.argv[1], sys.argv[2], 20)
+print(server.wait(20), server._proc.pid, flush=True)
+time.sleep(600)
+"""
+
+
+@pytest.mark.skipif(os.name != "posix", reason="the wrapper that ties the server to its parent is POSIX-only")
+def test_the_server_dies_with_a_killed_parent(tmp_path: Path) -> None:
+    """An editor that SIGKILLs its language server must not leave LanguageTool running."""
+    import signal
+    import subprocess
+
+    from marginalia_grammar.local_server import answers
+
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    parent = subprocess.Popen(
+        [sys.executable, "-c", CHILD, str(_java(tmp_path, "serve")), str(_install(tmp_path))],
+        stdout=subprocess.PIPE, text=True, env=env,
+    )
+    try:
+        assert parent.stdout is not None
+        url, wrapper = parent.stdout.readline().split()
+        server = _server_process(int(wrapper))
+        assert answers(url, 1.0)
+        parent.send_signal(signal.SIGKILL)
+        parent.wait(5)
+        server.wait(timeout=5)  # raises psutil.TimeoutExpired if it outlives its parent
+        assert not answers(url, 0.5)
+    finally:
+        parent.kill()
+        parent.wait(5)

@@ -16,6 +16,7 @@ import contextlib
 import json
 import logging
 import os
+import signal
 import socket
 import subprocess
 import tempfile
@@ -58,6 +59,21 @@ def answers(url: str, timeout: float = 1.0) -> bool:
 def server_command(java: str, install: Install, port: int) -> list[str]:
     # Without --public the server accepts connections from this machine only.
     return [java, "-cp", str(install.jar), SERVER_CLASS, "--port", str(port)]
+
+
+# Runs the server so that it ends with this process however this process ends (an editor that
+# SIGKILLs its language server must not leave a 1 GB JVM behind): a watcher reads the pipe whose
+# write end only this process holds and kills the server at end of file; the shell waits for the
+# server, so it exits, with the server's code, when the server does.  fd 3 keeps the pipe because
+# POSIX gives a background job /dev/null as standard input.
+_TIED_TO_PARENT = 'exec 3<&0; "$@" </dev/null 3<&- & server=$!; (cat <&3 >/dev/null; kill "$server" 2>/dev/null) & exec 3<&-; wait "$server"'
+
+
+def tied_to_this_process(cmd: list[str]) -> list[str] | None:
+    """``cmd`` wrapped so it cannot outlive this process; None where no POSIX shell exists."""
+    if os.name != "posix" or not os.path.exists("/bin/sh"):
+        return None
+    return ["/bin/sh", "-c", _TIED_TO_PARENT, "marginalia-languagetool", *cmd]
 
 
 class LocalServer:
@@ -111,8 +127,13 @@ class LocalServer:
         errlog = tempfile.TemporaryFile()  # noqa: SIM115 - kept open while the process lives
         cmd = server_command(resolve_java(self.java_path), install, port)
         log.info("starting LanguageTool: %s", " ".join(cmd))
+        tied = tied_to_this_process(cmd)
         self._proc = subprocess.Popen(
-            cmd, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=errlog, start_new_session=True
+            tied or cmd,
+            stdin=subprocess.PIPE if tied else subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errlog,
+            start_new_session=True,
         )
         atexit.register(self.stop)
         while time.monotonic() < deadline:
@@ -120,6 +141,7 @@ class LocalServer:
             if code is not None:
                 errlog.seek(0)
                 tail = errlog.read()[-400:].decode("utf-8", "replace").strip()
+                _end(self._proc)
                 self._proc = None
                 raise LanguageToolUnavailable(f"LanguageTool exited at start-up with code {code}: {tail or 'no output'}")
             if answers(self.url, timeout=0.5):
@@ -148,6 +170,7 @@ class LocalServer:
             if not self._ready.is_set() or proc is None or proc.poll() is None:
                 return False
             log.warning("LanguageTool (pid %s) exited with code %s; starting it again", proc.pid, proc.returncode)
+            _end(proc)
             self._proc = None
             self._ready.clear()
             self._done.clear()
@@ -165,15 +188,34 @@ class LocalServer:
 
     def stop(self) -> None:
         proc, self._proc = self._proc, None
-        if proc is None or proc.poll() is not None:
-            return
-        proc.terminate()
-        try:
+        if proc is not None:
+            _end(proc)
+
+
+def _signal_group(proc: subprocess.Popen[bytes], sig: int) -> None:
+    """``sig`` to the process group the server leads (start_new_session): shell, server, watcher."""
+    if os.name != "posix":
+        proc.terminate() if sig == signal.SIGTERM else proc.kill()
+        return
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, sig)
+
+
+def _end(proc: subprocess.Popen[bytes]) -> None:
+    """Stop a server we started: closing its pipe makes the watcher kill it (even if the shell
+    was killed on its own); a live group gets SIGTERM, then SIGKILL after 5 s."""
+    if proc.stdin is not None:
+        with contextlib.suppress(OSError):
+            proc.stdin.close()
+    if proc.poll() is not None:
+        return
+    _signal_group(proc, signal.SIGTERM)
+    try:
+        proc.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        _signal_group(proc, signal.SIGKILL)
+        with contextlib.suppress(subprocess.TimeoutExpired):
             proc.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            with contextlib.suppress(subprocess.TimeoutExpired):
-                proc.wait(timeout=5)
 
 
 def _reusable_server() -> str | None:
