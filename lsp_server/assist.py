@@ -67,8 +67,7 @@ def _markdown(text: str) -> types.MarkupContent:
 def completion_items(engine: Engine, snapshot: Snapshot, offset: int) -> list[types.CompletionItem]:
     doc = snapshot.parse(engine)
     items = []
-    # The engine's own isolated fan-out, keeping which plugin made each suggestion: resolve goes back to it.
-    for plugin, s in engine._gather(doc, lambda p, c: p.complete(doc, offset, c)):
+    for plugin, s in engine.complete_by_plugin(doc, offset):
         snippet = s.kind == "snippet"
         data = None if s.resolve_data is None else {"uri": snapshot.uri, "plugin": plugin, "item": dict(s.resolve_data)}
         items.append(
@@ -98,12 +97,9 @@ def resolve_completion_item(engine: Engine, snapshot: Snapshot, item: types.Comp
     name, payload = data.get("plugin"), data.get("item")
     if not isinstance(name, str) or not isinstance(payload, Mapping) or name not in engine.enabled_plugins():
         return item
-    plugin = engine.loaded.plugins[name]
-    doc = snapshot.parse(engine)
-    ctx = engine.context(name, doc)
     fields = {str(k): str(v) for k, v in payload.items()}
     # The host logs a failure once and gives up at the time limit: a resolve never takes the server down.
-    text, problem = engine.host.call(name, lambda: plugin.resolve_suggestion(doc, fields, ctx), None, engine.core.plugin_time_limit)
+    text, problem = engine.resolve_suggestion(name, snapshot.parse(engine), fields)
     if problem is not None:
         log.info("completion item %r not resolved: %s", item.label, problem)
     if not text:

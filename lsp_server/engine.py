@@ -293,7 +293,23 @@ class Engine:
         return self._gather(doc, lambda p, c: p.range_actions(doc, start, end, c))
 
     def complete(self, doc: ProseDocument, offset: int) -> list[Suggestion]:
-        return [s for _, s in self._gather(doc, lambda p, c: p.complete(doc, offset, c))]
+        return [s for _, s in self.complete_by_plugin(doc, offset)]
+
+    def complete_by_plugin(self, doc: ProseDocument, offset: int) -> list[tuple[str, Suggestion]]:
+        """(plugin name, suggestion) pairs: a completion item's resolve goes back to its plugin."""
+        return self._gather(doc, lambda p, c: p.complete(doc, offset, c))
+
+    def resolve_suggestion(self, plugin_name: str, doc: ProseDocument, data: Mapping[str, str]) -> tuple[str | None, str | None]:
+        """A suggestion's full documentation from its plugin; returns (markdown or None, problem message)."""
+        plugin = self._plugin(plugin_name)
+        if plugin is None:
+            return None, f"plugin {plugin_name} is not loaded"
+        ctx = self.context(plugin_name, doc)
+
+        def call() -> str | None:
+            return plugin.resolve_suggestion(doc, data, ctx)
+
+        return self.host.call(plugin_name, call, None, self.core.plugin_time_limit)
 
     def inline_complete(self, doc: ProseDocument, offset: int) -> list[Suggestion]:
         return [s for _, s in self._gather(doc, lambda p, c: p.inline_complete(doc, offset, c))]
