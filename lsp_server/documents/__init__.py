@@ -52,6 +52,11 @@ def parse_document(
 
         return parse_latex(source, uri, version, latex or LatexSettings())
     if language_id in ("markdown", "quarto", "rmarkdown"):
+        if uri:
+            # Keeps the last parse per URI: an edit re-parses the blocks around it, not the book.
+            from lsp_server.documents.markdown_cache import parse_markdown_cached
+
+            return parse_markdown_cached(source, uri, version, flavor=language_id)
         from lsp_server.documents.markdown import parse_markdown
 
         return parse_markdown(source, uri, version, flavor=language_id)

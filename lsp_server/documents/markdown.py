@@ -27,6 +27,8 @@ import functools
 import logging
 import re
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from markdown_it.common.utils import normalizeReference
 from markdown_it.token import Token
@@ -54,6 +56,9 @@ _DIV_TITLE = re.compile(
 
 # (start, end, offset of the line-break character to copy or -1) per line of the body.
 Line = tuple[int, int, int]
+Note = tuple[int, int, str]
+# (key, src_start, src_end, bracketed): a citation or cross-reference in ``meta``.
+Ref = tuple[str, int, int, bool]
 
 
 def parse_markdown(source: str, uri: str, version: int | None, flavor: str = "markdown") -> ProseDocument:
@@ -67,17 +72,19 @@ def parse_markdown(source: str, uri: str, version: int | None, flavor: str = "ma
         return ProseBuilder(source).build(uri, language_id, version, markup_notes=[note])
 
 
-def _split_lines(source: str, start: int) -> list[Line]:
+def split_lines(source: str, start: int, end: int | None = None) -> list[Line]:
+    """The lines of ``source[start:end]`` (to the end of ``source`` by default), in source offsets."""
+    stop = len(source) if end is None else end
     lines: list[Line] = []
     pos = start
-    for m in _LINE_BREAK.finditer(source, start):
+    for m in _LINE_BREAK.finditer(source, start, stop):
         lines.append((pos, m.start(), m.end() - 1))
         pos = m.end()
-    lines.append((pos, len(source), -1))
+    lines.append((pos, stop, -1))
     return lines
 
 
-class _Walker:
+class Walker:
     """Walks markdown-it block tokens and feeds each block's prose to the builder."""
 
     def __init__(self, source: str, lines: Sequence[Line], builder: ProseBuilder, references: set[str]) -> None:
@@ -262,15 +269,60 @@ def _role(stack: Sequence[str]) -> str:
 
 def parse_markdown_unguarded(source: str, uri: str, version: int | None, language_id: str) -> ProseDocument:
     """:func:`parse_markdown` without the safety net: tests and benchmarks see parser bugs."""
+    return parse_markdown_full(source, uri, version, language_id).doc
+
+
+@dataclass
+class FullParse:
+    """A full parse and what :mod:`markdown_cache` needs to re-parse only an edited region next time."""
+
+    doc: ProseDocument
+    body_start: int
+    front_notes: list[Note]  # front matter notes; they come before the body's
+    meta_head: dict[str, object]  # meta read from the front matter
+    declared: str | None
+    blocks: BodyBlocks
+    body_notes: list[Note]
+    citations: list[Ref]
+    crossrefs: list[Ref]
+
+
+@dataclass
+class BodyBlocks:
+    """markdown-it's block tokens for ``source[start:end]``, its lines and its environment."""
+
+    tokens: list[Token]
+    lines: list[Line]
+    env: dict[str, Any]
+
+
+def parse_blocks(source: str, start: int, end: int) -> BodyBlocks:
+    env: dict[str, Any] = {}
+    tokens = block_parser().parse(source[start:end], env)
+    return BodyBlocks(tokens, split_lines(source, start, end), env)
+
+
+def split_refs(refs: Sequence[tuple[str, int, int, bool, bool]]) -> tuple[list[Ref], list[Ref]]:
+    """Citations and cross-references as ``meta`` holds them: sorted by position (stable)."""
+    citations = [(k, s, e, b) for k, s, e, b, x in refs if not x]
+    crossrefs = [(k, s, e, b) for k, s, e, b, x in refs if x]
+    return sorted(citations, key=_ref_start), sorted(crossrefs, key=_ref_start)
+
+
+def _ref_start(ref: Ref) -> int:
+    return ref[1]
+
+
+def parse_markdown_full(source: str, uri: str, version: int | None, language_id: str) -> FullParse:
     builder = ProseBuilder(source)
     start = 1 if source.startswith("\ufeff") else 0
-    notes: list[tuple[int, int, str]] = []
+    notes: list[Note] = []
     meta: dict[str, object] = {}
     declared: str | None = None
     fm = parse_front_matter(source, start)
     body_start = start
     lines: list[Line] = []
-    walker = _Walker(source, lines, builder, set())
+    walker = Walker(source, lines, builder, set())
     if fm is not None and fm.end == fm.start:
         notes.extend(fm.notes)  # an opening "---" that never closes
     elif fm is not None:
@@ -282,17 +334,18 @@ def parse_markdown_unguarded(source: str, uri: str, version: int | None, languag
         meta["front_matter_span"] = (fm.start, fm.end)
         for role, content in fm.prose:
             walker.emit(content, role)
-    lines.extend(_split_lines(source, body_start))
-    env: dict[str, object] = {}
-    tokens = block_parser().parse(source[body_start:], env)
-    refs = env.get("references")
+    meta.setdefault("bibliographies", [])
+    meta_head = dict(meta)
+    front_notes = list(notes)
+    body = parse_blocks(source, body_start, len(source))
+    lines.extend(body.lines)
+    refs = body.env.get("references")
     if isinstance(refs, dict):
         walker.references = set(refs)
-    walker.walk(tokens)
+    walker.walk(body.tokens)
     notes.extend(walker.notes)
-    citations = [(k, s, e, b) for k, s, e, b, x in walker.refs_src if not x]
-    crossrefs = [(k, s, e, b) for k, s, e, b, x in walker.refs_src if x]
-    meta["citations"] = sorted(citations, key=lambda c: c[1])
-    meta["crossrefs"] = sorted(crossrefs, key=lambda c: c[1])
-    meta.setdefault("bibliographies", [])
-    return builder.build(uri, language_id, version, declared_language=declared, markup_notes=notes, meta=meta)
+    citations, crossrefs = split_refs(walker.refs_src)
+    meta["citations"] = citations
+    meta["crossrefs"] = crossrefs
+    doc = builder.build(uri, language_id, version, declared_language=declared, markup_notes=notes, meta=meta)
+    return FullParse(doc, body_start, front_notes, meta_head, declared, body, walker.notes, citations, crossrefs)

@@ -29,6 +29,9 @@ _BEGIN = re.compile(r"\\begin\{([^{}\n]+)\}")
 _LIQUID_OPEN = re.compile(r"\{%-?\s*(highlight|raw|comment)\b[^%]*-?%\}\s*$")
 _ATTRS_ONLY = re.compile(r"\s*(?:\{[^{}]*\})?\s*$")
 
+# env key: lines where a raw TeX ``\begin`` found no ``\end`` before the end of the parsed text.
+UNCLOSED_TEX = "marginalia_unclosed_tex"
+
 SKIPPED_BLOCKS = frozenset({"fence", "code_block", "html_block", "raw_tex", "math_block", "liquid_block", "hr"})
 
 
@@ -65,7 +68,10 @@ def _raw_tex_block(state: StateBlock, start: int, end: int, silent: bool) -> boo
         while last < end and closer not in _line(state, last):
             last += 1
         if last >= end:
-            return False  # unclosed: the paragraph scanner drops the lone \begin
+            # Unclosed: the paragraph scanner drops the lone \begin.  This looked at every line to
+            # the end, so an \end typed anywhere later changes this block: markdown_cache must know.
+            state.env.setdefault(UNCLOSED_TEX, []).append(start)
+            return False
     if not silent:
         _skip_to(state, start, last + 1, "raw_tex")
     return True
