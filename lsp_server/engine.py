@@ -24,7 +24,7 @@ from urllib.request import url2pathname
 from lsp_server.config import CoreSettings, Settings, read_workspace_file, resolve, strip_restricted
 from lsp_server.dispatch import PluginHost
 from lsp_server.documents import parse_document
-from lsp_server.documents.model import ProseDocument
+from lsp_server.documents.model import ProseBuilder, ProseDocument
 from lsp_server.magic import MagicDirectives, parse_magic
 from lsp_server.plugin import Action, CheckContext, Finding, LoadedPlugins, Plugin, Severity, Suggestion, discover
 from lsp_server.workspace_state import load_dictionary, user_dictionary_path, workspace_dictionary_path
@@ -184,6 +184,7 @@ class Engine:
             dictionary=self.dictionary(),
             workspace_root=self.root,
             core=self.core,
+            active_plugins=frozenset(self.enabled_plugins()),
         )
 
     def _fingerprint(self, ctx: CheckContext) -> str:
@@ -192,6 +193,7 @@ class Engine:
         h.update(ctx.language.encode())
         h.update("\0".join(sorted(ctx.dictionary)).encode())
         h.update(repr(self.core.enabled_rules).encode())
+        h.update(",".join(sorted(ctx.active_plugins)).encode())  # a plugin may defer to another
         return h.hexdigest()
 
     # -- checking ------------------------------------------------------------
@@ -367,6 +369,24 @@ class Engine:
         latex_cache.forget(uri)
         latex_facts.forget(uri)
         self.host.forget(uri)
+
+    def worker_settings(self) -> dict[str, Any]:
+        """Editor-settings layer for lint's worker processes: each enabled plugin's
+        :meth:`Plugin.worker_settings`, called through the isolating host."""
+        probe = ProseBuilder("").build("", "plaintext", None)
+        out: dict[str, Any] = {}
+        for name in self.enabled_plugins():
+            plugin = self.loaded.plugins[name]
+            ctx = self.context(name, probe)
+
+            def call(p: Plugin = plugin, c: CheckContext = ctx) -> dict[str, Any]:
+                return dict(p.worker_settings(c))
+
+            empty: dict[str, Any] = {}
+            shared, _ = self.host.call(name, call, empty, self.core.plugin_time_limit)
+            if shared:
+                out[name] = shared
+        return out
 
     def shutdown(self) -> None:
         self.host.shutdown()

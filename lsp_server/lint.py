@@ -359,7 +359,9 @@ def run_lint(
                 bar.step(target.path.name)
         else:
             ctx = multiprocessing.get_context("spawn")  # forking a process with plugin threads is unsafe
-            with cf.ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_worker_init, initargs=(factory, spec)) as pool:
+            shared = engine.worker_settings()  # e.g. one LanguageTool server, started here, for all workers
+            worker_spec = dataclasses.replace(spec, editor_settings=deep_merge(spec.editor_settings, shared)) if shared else spec
+            with cf.ProcessPoolExecutor(n_jobs, mp_context=ctx, initializer=_worker_init, initargs=(factory, worker_spec)) as pool:
                 for file_report in pool.map(_worker_lint, targets, chunksize=1):
                     report.files.append(file_report)
                     bar.step(file_report.path.name)

@@ -118,6 +118,8 @@ class CheckContext:
     cancelled: threading.Event = field(default_factory=threading.Event)
     # Global (core) settings, read-only, for plugins that need them.
     core: Any = None
+    # The plugins that run on this document, so one can leave to another what both would report.
+    active_plugins: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -191,6 +193,12 @@ class Plugin:
 
     def shutdown(self) -> None:
         """Release processes and files; called once when the host stops."""
+
+    def worker_settings(self, ctx: CheckContext) -> Mapping[str, Any]:
+        """Settings of this plugin for ``lint --jobs N``'s worker processes, so they share what
+        this process started (one LanguageTool server for every worker) instead of each
+        starting its own; empty for none.  May block while that starts."""
+        return {}
 
 
 @dataclass

@@ -11,6 +11,7 @@ import os
 import stat
 import sys
 import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -227,3 +228,31 @@ def test_the_server_dies_with_a_killed_parent(tmp_path: Path) -> None:
     finally:
         parent.kill()
         parent.wait(5)
+
+
+def test_lint_workers_share_one_local_server(tmp_path: Path) -> None:
+    """`lint --jobs N` starts LanguageTool once, in the parent, not once per worker process."""
+    from lsp_server.lint import EngineSpec, run_lint
+
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    for i in range(4):
+        (docs / f"part{i}.md").write_text(f"Part {i}: we could of known.\n", encoding="utf-8")
+    settings = {"grammar": {"mode": "local", "java_path": str(_java(tmp_path, "serve")), "install_path": str(_install(tmp_path))}}
+    spec = EngineSpec(docs, settings, plugins=("grammar",), suggestions=False)
+    report = run_lint([str(docs)], spec, cwd=docs, jobs=2)
+    assert report.all_errors() == []
+    assert len(report.files) == 4
+    assert all([f.rule for f in file.findings] == ["grammar.COULD_OF"] for file in report.files), report.files
+    assert (tmp_path / "starts.log").read_text().count("started") == 1
+
+
+def test_a_loopback_url_bypasses_proxies(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A team proxy in the environment must not swallow requests to this machine's LanguageTool."""
+    from marginalia_grammar.client import LanguageToolClient
+
+    monkeypatch.setenv("http_proxy", "http://proxy.invalid:3128")
+    local = LanguageToolClient("http://127.0.0.1:8081")
+    remote = LanguageToolClient("https://lt.example.org")
+    assert not any(isinstance(h, urllib.request.ProxyHandler) and h.proxies for h in local._opener.handlers)
+    assert any(isinstance(h, urllib.request.ProxyHandler) and h.proxies for h in remote._opener.handlers)

@@ -155,6 +155,19 @@ def test_without_offline_rules_languagetool_reports_them(tmp_path: Path, fake: F
     assert rules == ["grammar.ENGLISH_WORD_REPEAT_RULE", "grammar.EN_A_VS_AN"]
 
 
+def test_switching_the_offline_rules_off_brings_languagetool_findings_back(tmp_path: Path, fake: FakeLanguageTool) -> None:
+    """Grammar's cached, de-duplicated paragraph must not outlive the plugin it deferred to."""
+    settings: dict[str, Any] = {"grammar": {"mode": "remote", "url": fake.url}}
+    loaded = LoadedPlugins({"grammar": LanguageToolPlugin(), "grammar-rules": GrammarRulesPlugin()}, {})
+    engine = Engine(tmp_path, settings, loaded=loaded)
+    doc = parse_document("It was a apple.", "plaintext")
+    assert [f.rule for f in engine.check(doc).findings] == ["grammar-rules.a-an"]
+    engine.reload_settings({**settings, "disabled_plugins": ["grammar-rules"]})
+    assert [f.rule for f in engine.check(doc).findings] == ["grammar.EN_A_VS_AN"]
+    only_languagetool = Engine(tmp_path, settings, loaded=LoadedPlugins({"grammar": LanguageToolPlugin()}, {}))
+    assert [f.rule for f in only_languagetool.check(doc).findings] == ["grammar.EN_A_VS_AN"]  # rules not installed
+
+
 def test_languagetool_spelling_is_left_to_the_spelling_plugin(tmp_path: Path, fake: FakeLanguageTool) -> None:
     doc = parse_document("We read teh book.", "plaintext")
     assert _engine(tmp_path, {"mode": "remote", "url": fake.url}).check(doc).findings == []

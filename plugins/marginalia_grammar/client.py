@@ -21,6 +21,7 @@ from marginalia_grammar.errors import LanguageToolUnavailable
 # After a connection failure or time-out, requests fail at once for this long instead of each
 # paragraph of a long document waiting on a dead server in turn.
 RETRY_AFTER_S = 15.0
+LOOPBACK_HOSTS = frozenset({"127.0.0.1", "localhost", "::1"})
 
 
 class LanguageToolClient:
@@ -37,7 +38,9 @@ class LanguageToolClient:
         self.api_key = api_key
         self.timeout = timeout
         self._slots = threading.BoundedSemaphore(max(1, max_concurrent))
-        # A local server is never reached through a proxy; a remote one honours the environment's.
+        # A local server (ours, or any URL on this machine) is never reached through a proxy; a
+        # remote one honours the environment's.
+        local = local or urllib.parse.urlsplit(base_url).hostname in LOOPBACK_HOSTS
         self._opener = urllib.request.build_opener(urllib.request.ProxyHandler({})) if local else urllib.request.build_opener()
         self._languages: list[dict[str, str]] | None = None
         self.requests_sent = 0

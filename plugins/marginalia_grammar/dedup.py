@@ -45,9 +45,10 @@ EQUIVALENT = {
 
 
 def offline_findings(chunk: Chunk, ctx: CheckContext) -> list[Finding]:
-    """What the ``grammar-rules`` plugin reports on ``chunk`` under the current core settings."""
+    """What the ``grammar-rules`` plugin reports on ``chunk`` under the current core settings;
+    nothing when it does not run here (disabled, not installed, or left out by ``--plugins``)."""
     core = ctx.core
-    if core is not None and RULES_PLUGIN in getattr(core, "disabled_plugins", ()):
+    if RULES_PLUGIN not in ctx.active_plugins:
         return []
     settings = GrammarRulesSettings()
     if not applies_to(ctx.language, settings):

@@ -182,5 +182,17 @@ class LanguageToolPlugin(Plugin):
         starting reported "still starting", and the server should re-check open documents."""
         add_ready_listener(callback)
 
+    def worker_settings(self, ctx: CheckContext) -> Mapping[str, Any]:
+        """Lint's workers talk to the one local server started here, as to a remote one."""
+        s = _settings(ctx)
+        backend = self._backends.get(s)
+        if backend is None or backend.local is None:
+            return {}
+        try:
+            url = backend.local.wait(s.startup_timeout)
+        except (LanguageToolStarting, LanguageToolUnavailable):
+            return {}  # each worker then reports why, as a single process would
+        return {"mode": "remote", "url": url}
+
     def shutdown(self) -> None:
         stop_all()
