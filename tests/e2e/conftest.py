@@ -42,3 +42,12 @@ def workspace(tmp_path: Path) -> Path:
     return root
 
 
+@pytest.fixture
+def celerite(corpus_dir: Path, workspace: Path) -> Path:
+    """The celerite paper (natbib, BibTeX) copied into the workspace."""
+    src = corpus_dir / "celerite-paper" / "paper"
+    for name in ("ms.tex", "celerite.bib"):
+        shutil.copy(src / name, workspace / name)
+    return workspace
+
+

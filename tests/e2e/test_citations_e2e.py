@@ -33,14 +33,6 @@ def rescience(corpus_dir: Path, workspace: Path) -> Path:
     return workspace
 
 
-@pytest.fixture
-def celerite(corpus_dir: Path, workspace: Path) -> Path:
-    src = corpus_dir / "celerite-paper" / "paper"
-    for name in ("ms.tex", "celerite.bib"):
-        shutil.copy(src / name, workspace / name)
-    return workspace
-
-
 def _diags(client: Client, uri: str, rule: str) -> list[types.Diagnostic]:
     return [d for d in client.diagnostics.get(uri, []) if d.code == rule]
 

@@ -5,25 +5,15 @@ exactly as hover shows it.  Items the server cannot resolve come back unchanged.
 from __future__ import annotations
 
 import contextlib
-import shutil
 import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from lsp_harness import Client, capabilities, make_client, only_plugins
 from lsprotocol import types
 
 KEY = "Ambikasaran:2015"
 TYPED = "\\citep{Ambik"
-
-
-@pytest.fixture
-def celerite(corpus_dir: Path, workspace: Path) -> Path:
-    src = corpus_dir / "celerite-paper" / "paper"
-    for name in ("ms.tex", "celerite.bib"):
-        shutil.copy(src / name, workspace / name)
-    return workspace
 
 
 def with_lazy_completion(caps: types.ClientCapabilities) -> types.ClientCapabilities:
