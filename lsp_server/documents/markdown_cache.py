@@ -211,8 +211,14 @@ def forget(uri: str) -> None:
 def _guard(source: str, body_start: int, has_front_matter: bool) -> int:
     """Edits before the returned offset re-parse in full (see the module docstring)."""
     start = 1 if source.startswith("\ufeff") else 0
-    if not has_front_matter and _OPEN_FENCE.match(source, start):
-        return len(source) + 1  # "---" that is no front matter (yet): any later line could close it
+    opening = _OPEN_FENCE.match(source, start)
+    if opening is not None and not has_front_matter:
+        # "---" then a blank line is a thematic break, whatever follows (markdown_frontmatter reads
+        # 200 characters of that line); otherwise any later "---" line could close it.
+        second = _LINE_BREAK.search(source, opening.end())
+        if second is None or source[opening.end() : second.start()].strip():
+            return len(source) + 1
+        return max(second.end(), opening.end() + 200) + 1
     first_break = _LINE_BREAK.search(source, start)
     first_line_end = first_break.end() if first_break else len(source)
     return max(body_start, first_line_end) + 1
