@@ -6,12 +6,19 @@ words.  Prints a Markdown table: words, block parse alone (markdown-it), full
 parse as wall-clock and as CPU time of this process (median of ``--runs``; the
 CPU figure is the one to compare on a shared, loaded machine), chunks, prose size.
 
-    python bench/bench_markdown.py [--words 100000] [--runs 5] [--corpus ../shared/corpus]
+Then typing: ``--edits`` one-character edits, each typed into a word of a random
+paragraph and then undone (two parses per edit), through the per-URI cache
+(:mod:`markdown_cache`) as the server parses, against a full parse of the same
+versions in the same run: p50/p95 CPU and wall, and how many parses re-parsed a
+window rather than the whole book.
+
+    python bench/bench_markdown.py [--words 100000] [--runs 5] [--edits 100] [--corpus ../shared/corpus]
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import re
 import statistics
 import time
@@ -19,6 +26,7 @@ from pathlib import Path
 
 from lsp_server.documents.markdown import parse_markdown_unguarded
 from lsp_server.documents.markdown_blocks import block_parser
+from lsp_server.documents.markdown_cache import last_parse_stats, parse_markdown_cached
 
 REPO = Path(__file__).resolve().parent.parent
 DEFAULT_CORPUS = REPO.parent / "shared" / "corpus"
@@ -49,6 +57,8 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--words", type=int, default=100_000)
     ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--edits", type=int, default=100, help="one-character edits typed and undone (0: none)")
+    ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     args = ap.parse_args()
     source = build(args.corpus, args.words)
@@ -76,7 +86,55 @@ def main() -> int:
         f"| {statistics.median(cpu):.3f} / {min(cpu):.3f} | {statistics.median(wall):.3f} "
         f"| {len(doc.chunks):,} | {len(doc.prose):,} |"
     )
+    if args.edits:
+        typing(source, args.edits, args.seed)
     return 0
+
+
+def typing_versions(source: str, edits: int, seed: int) -> list[str]:
+    """Each edit types one letter into a word of a random paragraph; the next version undoes it."""
+    rng = random.Random(seed)
+    words = [m.start() for m in re.finditer(r"(?<= )[a-z]{4,}", source)]
+    versions: list[str] = []
+    for _ in range(edits):
+        at = rng.choice(words)
+        versions += [source[:at] + "e" + source[at:], source]
+    return versions
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def typing(source: str, edits: int, seed: int) -> None:
+    uri = "file:///bench-book.qmd"
+    versions = typing_versions(source, edits, seed)
+    parse_markdown_cached(source, uri, 0, "quarto")
+    rows: dict[str, tuple[list[float], list[float]]] = {"incremental": ([], []), "full": ([], [])}
+    windows = 0
+    for version, text in enumerate(versions, start=1):
+        for name in rows:
+            t0, c0 = time.perf_counter(), time.process_time()
+            if name == "full":
+                parse_markdown_unguarded(text, uri, version, "quarto")
+            else:
+                parse_markdown_cached(text, uri, version, "quarto")
+            rows[name][0].append(time.process_time() - c0)
+            rows[name][1].append(time.perf_counter() - t0)
+            if name == "incremental":
+                windows += last_parse_stats(uri).mode == "window"
+    print()
+    print(f"Typing: {edits} one-character edits typed and undone ({len(versions)} parses), seed {seed}")
+    print()
+    print("| parse per keystroke | CPU p50 (ms) | CPU p95 (ms) | wall p50 (ms) | wall p95 (ms) | window parses |")
+    print("|---|---:|---:|---:|---:|---:|")
+    for name, (cpu, wall) in rows.items():
+        win = f"{windows}/{len(versions)}" if name == "incremental" else "-"
+        print(
+            f"| {name} | {1000 * _pct(cpu, 0.5):.1f} | {1000 * _pct(cpu, 0.95):.1f} "
+            f"| {1000 * _pct(wall, 0.5):.1f} | {1000 * _pct(wall, 0.95):.1f} | {win} |"
+        )
 
 
 if __name__ == "__main__":
