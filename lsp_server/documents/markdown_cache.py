@@ -59,7 +59,6 @@ from markdown_it.token import Token
 
 from lsp_server.documents.markdown import (
     FLAVORS,
-    BodyBlocks,
     FullParse,
     Line,
     Note,
@@ -336,12 +335,12 @@ def reparse_window(old: MarkdownTrace, source: str, stats: ParseStats) -> Markdo
     j, s_old, e_old = _window_end(old, q_old)
     to_end = e_old == len(old.source)
     s_new, e_new = s_old + d, e_old + d
-    window_old = old.source[L:e_old]
     defs = old.reference_defs
     if bisect_left(defs, L) != bisect_left(defs, s_old):
         raise _Fallback("a link reference definition was in the window")
     tex = old.unclosed_tex
-    if tex and tex[0] < L and ("\\end{" in source[L:e_new] or "\\end{" in window_old):
+    # An earlier \begin found no \end anywhere after it: only a new one, in the window, could close it.
+    if tex and tex[0] < L and "\\end{" in source[L:e_new]:
         raise _Fallback("\\end{ near the edit and an unclosed raw TeX \\begin before it")
 
     body = parse_blocks(source, L, e_new)
@@ -432,7 +431,6 @@ def _splice_refs(old: list[Ref], new: list[Ref], L: int, s_old: int, d: int) -> 
 
 
 __all__ = [
-    "BodyBlocks",
     "MarkdownTrace",
     "ParseStats",
     "forget",
