@@ -362,12 +362,13 @@ class Engine:
 
     def forget(self, uri: str) -> None:
         """Drop what is kept to make the next check of ``uri`` fast (the document was closed)."""
-        from lsp_server.documents import latex_cache, latex_facts
+        from lsp_server.documents import latex_cache, latex_facts, markdown_cache
 
         with self._parse_lock:
             self._parsed.pop(uri, None)
         latex_cache.forget(uri)
         latex_facts.forget(uri)
+        markdown_cache.forget(uri)
         self.host.forget(uri)
 
     def worker_settings(self) -> dict[str, Any]:

@@ -226,7 +226,8 @@ def test_stats_hands_the_parsed_documents_to_the_style_plugin(
     seen: list[ProseDocument] = []
     seen_counts: list[dict[str, int]] = []
 
-    def render(docs: list[ProseDocument], counts: list[dict[str, int]]) -> str:
+    def render(docs: list[ProseDocument], counts: list[dict[str, int]], fmt: str) -> str:
+        assert fmt == "text"
         seen.extend(docs)
         seen_counts.extend(counts)
         return f"stats for {len(docs)} documents\n"

@@ -82,3 +82,17 @@ def test_forgetting_a_document_drops_its_parse_state(tmp_path: Path) -> None:
         assert len(result.findings) == 80  # the chunk cache still answers, and correctly
     finally:
         engine.shutdown()
+
+
+def test_forgetting_a_markdown_document_drops_its_parse_state(tmp_path: Path) -> None:
+    from lsp_server.documents import markdown_cache
+
+    engine, _ = _engine(tmp_path)
+    uri = "file:///book.md"
+    try:
+        engine.parse("# Title\n\nFirst paragraph.\n\nSecond paragraph.\n", "markdown", uri, 1)
+        assert markdown_cache._STATES.get(uri) is not None
+        engine.forget(uri)
+        assert markdown_cache._STATES.get(uri) is None
+    finally:
+        engine.shutdown()
