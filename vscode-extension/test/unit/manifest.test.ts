@@ -11,11 +11,14 @@ const root = join(__dirname, '..', '..', '..');
 const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 const schema = JSON.parse(readFileSync(join(root, '..', 'schema', 'settings.schema.json'), 'utf8'));
 
-type Node = { type?: string; properties?: Record<string, Node>; default?: unknown; enum?: unknown[] };
+type Node = { type?: string; properties?: Record<string, Node>; default?: unknown; enum?: unknown[]; 'x-alias-of'?: string };
 
 function leaves(node: Node, path: string[] = []): [string, Node][] {
   if (node.type === 'object' && node.properties) {
-    return Object.entries(node.properties).flatMap(([k, v]) => leaves(v, [...path, k]));
+    // An alias section (another name for a plugin's) adds no settings of its own.
+    return Object.entries(node.properties)
+      .filter(([, v]) => !('x-alias-of' in v))
+      .flatMap(([k, v]) => leaves(v, [...path, k]));
   }
   return [[path.join('.'), node]];
 }
