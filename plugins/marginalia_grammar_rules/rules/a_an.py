@@ -25,6 +25,7 @@ _AMBIGUOUS = {"sql", "faq", "url", "hdr", "ui", "uri", "ubuntu", "unix", "histor
 # Placeholders whose reading is known: math and macros.  Code ("an `.editorconfig`"), references,
 # citations and URLs are not read aloud predictably, so they are not judged.
 _PLACEHOLDER_READING = {PieceKind.MATH, PieceKind.COMMAND}
+_PLACEHOLDER_NAMES = {PieceKind.MATH: "the math", PieceKind.COMMAND: "the macro's text"}
 
 
 def _next_reading(text: ChunkText, i: int) -> Token | None:
@@ -76,10 +77,12 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
         vowel = _vowel_sound(nxt)
         if vowel is None:
             continue
+        # A placeholder's text ("X") is only a stand-in: name what the writer typed instead.
+        what = _PLACEHOLDER_NAMES.get(nxt.placeholder, "the next word") if nxt.placeholder is not None else f"“{nxt.text}”"
         if vowel and low == "a":
-            yield Match(tok.start, tok.end, f"Use “an” before “{nxt.text}”, which starts with a vowel sound.", (keep_case(tok.text, "an"),))
+            yield Match(tok.start, tok.end, f"Use “an” before {what}, which is read with a vowel sound.", (keep_case(tok.text, "an"),))
         elif not vowel and low == "an":
-            yield Match(tok.start, tok.end, f"Use “a” before “{nxt.text}”, which starts with a consonant sound.", (keep_case(tok.text, "a"),))
+            yield Match(tok.start, tok.end, f"Use “a” before {what}, which is read with a consonant sound.", (keep_case(tok.text, "a"),))
 
 
 RULE = Rule("a-an", "Article a/an does not match the sound of the next word", check, examples_path=examples_beside(__file__))

@@ -3,7 +3,7 @@
 Only starts after a typed sentence end (. ! ?) are judged, never a chunk's
 first word (a paragraph may continue a sentence after display math, a list item
 may start lower case).  Abbreviations ("e.g.", "et al.", "vs.", "Fig."),
-initials, ellipses, numbered items, placeholders and code-like words
+initials, ellipses, numbered items (arabic, or roman first on a line), placeholders and code-like words
 ("iOS", "npm_config", "x86") are not sentence starts or not words to capitalise.
 """
 
@@ -29,6 +29,9 @@ _WORD_BEFORE = re.compile(r"([\w.]+)$")
 _DOTTED = re.compile(r"\.\w")
 _WORDS = re.compile(r"[^\W\d_]+")
 _END = re.compile(r"[.!?]")
+# A roman numeral (i to xxxix): many words are spelt like one ("mix", "civil"), so it
+# counts as a list number only first on its line.
+_ROMAN = re.compile(r"^x{0,3}(?:ix|iv|v?i{0,3})$")
 
 
 def _sentence_end(s: str, pos: int) -> int:
@@ -52,6 +55,8 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
             continue  # abbreviation or initial; nothing before (a placeholder ended the sentence)
         if prev.isdigit():
             continue  # "step 3. then": a numbered list written inline
+        if _ROMAN.match(prev) and not s[s.rfind("\n", 0, end) + 1 : before.start() if before else end].strip():
+            continue  # "   ii. a copyright notice;": a list numbered in roman numerals
         word = m.group("word")
         if len(word) == 1 and word not in ("a", "i"):
             continue  # a label ("b" in \tablenotetext{b}{The ...}) or a variable, not a sentence
@@ -60,7 +65,7 @@ def check(text: ChunkText, options: RuleOptions) -> Iterator[Match]:
             continue  # iOS, x86, npm_config, foo(), node.js
         if "-" in word or len(_WORDS.findall(s, m.end("word"), _sentence_end(s, m.end("word")))) < 2:
             continue  # "max-len", or a fragment like a table cell "(sel. sc.)": not a sentence
-        yield Match(m.start("word"), m.start("word") + 1, f"A sentence starts with a capital: “{word.capitalize()}”.", (word[0].upper(),))
+        yield Match(m.start("word"), m.start("word") + 1, f"A sentence starts with a capital letter: “{word.capitalize()}”.", (word[0].upper(),))
 
 
 RULE = Rule("sentence-case", "A sentence starts in lower case", check, skip_roles=frozenset({"table"}), examples_path=examples_beside(__file__))

@@ -52,7 +52,7 @@ def check(text: StyleText, settings: StyleSettings) -> Iterator[Match]:
             continue
         if any(c in ",;:()–—" for c in text.text[tok.end : part.start]):
             continue  # "is, measured" is not one verb phrase
-        yield Match(tok.start, part.end, f"Passive voice: “{text.text[tok.start : part.end]}”. Consider saying who does it.")
+        yield Match(tok.start, part.end, f"Passive voice: “{' '.join(text.text[tok.start : part.end].split())}”. Consider saying who does it.")
 
 
 RULE = Rule("passive-voice", "A verb is in the passive voice", check, Severity.HINT, skip_roles=FRAGMENT_ROLES, examples_path=examples_beside(__file__), explanation=__doc__ or "")
