@@ -132,7 +132,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     lint.add_argument("--jobs", "-j", type=_jobs, metavar="N", help="processes to use (default: 1 for few files)")
     lint.add_argument("--root", metavar="DIR", help="workspace root (default: nearest folder with "
-                      ".marginalia.toml, pyproject.toml or .git)")
+                      ".marginalia.toml, pyproject.toml or .git, else the current folder)")
     lint.add_argument("--settings", metavar="FILE.json", help="editor-style settings, stronger than the workspace file")
     lint.add_argument("--config", action="append", default=[], metavar="KEY=VALUE",
                       help="one setting, e.g. language=de-DE or spelling.max_suggestions=3 (TOML value); repeatable")

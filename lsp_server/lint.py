@@ -314,13 +314,24 @@ def collect(paths: Sequence[str], cwd: Path, root: Path | None) -> Collection:
     return follow_includes(collection, workspace, _read_for_includes)
 
 
-def workspace_root(paths: Sequence[str], cwd: Path) -> Path | None:
-    """Nearest folder with .marginalia.toml, pyproject.toml or .git above the first path."""
+def workspace_root(paths: Sequence[str], cwd: Path) -> Path:
+    """Nearest folder with .marginalia.toml, pyproject.toml or .git above the first path.
+
+    Without one, the current folder if the first path is inside it, else that path's own
+    folder: a workspace bounds what may be read (a chapter's .bib, its main file), and a
+    run without one would not find a preamble's ``Back/refs.bib`` beside ``main.tex``.
+    """
     first = Path(paths[0]) if paths else cwd
     first = first if first.is_absolute() else cwd / first
     while not first.exists() and first != first.parent:  # a glob: start from its fixed part
         first = first.parent
-    return find_root(first.resolve())
+    first = first.resolve()
+    found = find_root(first)
+    if found is not None:
+        return found
+    start = first if first.is_dir() else first.parent
+    here = cwd.resolve()
+    return here if start.is_relative_to(here) else start
 
 
 def run_lint(

@@ -65,3 +65,27 @@ def test_convert_both_ways(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -
     assert capsys.readouterr().out == "As \\textcite{a} shows \\autocite[see][p.~3]{b}.\n"
     assert main(["convert", str(tmp_path / "missing.md"), "--to", "latex"]) == 2
     assert main(["convert", str(md)]) == 2  # --to is required
+
+
+def test_lint_finds_a_preamble_bib_beside_the_main_file_without_a_workspace_marker(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The layout of ../shared/corpus/fr-thesis-qeole: src/master.tex inputs Preamble/packages.tex,
+    which adds Back/biblio.bib (relative to src/); no .git or settings file anywhere above."""
+    from lsp_server import cli
+
+    src = tmp_path / "thesis" / "src"
+    (src / "Preamble").mkdir(parents=True)
+    (src / "Back").mkdir()
+    (src / "Back" / "biblio.bib").write_text("@book{Knuth84, author = {Knuth, D.}, title = {T}, publisher = {P}, year = {1984}}\n", encoding="utf-8")
+    (src / "Preamble" / "packages.tex").write_text("\\usepackage{biblatex}\n\\addbibresource{Back/biblio.bib}\n", encoding="utf-8")
+    (src / "master.tex").write_text(
+        "\\documentclass{book}\n\\input{Preamble/packages}\n\\begin{document}\nAs \\textcite{Knuth84} and \\textcite{Knuht84} show.\n\\end{document}\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    code = cli.main(["lint", "--plugins", "citations", "--no-suggestions", "thesis/src/master.tex"])
+    out = capsys.readouterr().out
+    assert "missing-bibliography" not in out
+    assert "citations.undefined-key" in out and "Knuht84" in out
+    assert code == 1

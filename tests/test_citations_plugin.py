@@ -137,6 +137,20 @@ def test_latex_chapter_uses_its_root_bibliography(ws: Path) -> None:
     assert sorted(f.data["key"] for f in hints if f.data) == ["Knuth84", "lonely"]
 
 
+def test_preamble_in_a_subfolder_names_its_bib_from_the_main_file_folder(ws: Path) -> None:
+    """``thesis/main.tex`` inputs ``Preamble/packages.tex``, which says ``\\addbibresource{Back/refs.bib}``:
+    LaTeX runs in main.tex's folder, so the name starts there, not in Preamble/ nor at the workspace root."""
+    p = CitationsPlugin()
+    (ws / "thesis" / "Back").mkdir(parents=True)
+    (ws / "thesis" / "Back" / "refs.bib").write_text(REFS, encoding="utf-8")
+    doc(ws, "thesis/main.tex", "\\documentclass{book}\n\\input{Preamble/packages}\n\\begin{document}\\cite{Scott70}\\end{document}\n", "latex")
+    preamble = doc(ws, "thesis/Preamble/packages.tex", "\\usepackage{biblatex}\n\\addbibresource{Back/refs.bib}\n\\addbibresource{Back/gone.bib}\n", "latex")
+    found = rules(p, preamble, ctx(ws))
+    assert ("citations.missing-bibliography", "Back/gone.bib") in found
+    assert ("citations.missing-bibliography", "Back/refs.bib") not in found
+    assert [b.path for _, b in p.bibliographies(preamble, ctx(ws)).files] == [str((ws / "thesis" / "Back" / "refs.bib").resolve())]
+
+
 # --------------------------------------------------------------------------- completion and hover
 
 

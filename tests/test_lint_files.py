@@ -56,6 +56,15 @@ def test_workspace_root_is_the_nearest_folder_with_a_marker(tmp_path: Path) -> N
     assert find_root(tmp_path / "repo") == tmp_path / "repo"
 
 
+def test_workspace_root_without_a_marker_is_the_current_folder_or_the_paths_own(tmp_path: Path) -> None:
+    _touch(tmp_path / "thesis" / "src" / "master.tex")
+    (tmp_path / "elsewhere").mkdir()
+    assert find_root(tmp_path / "thesis") is None
+    assert workspace_root(["thesis/src/master.tex"], tmp_path) == tmp_path.resolve()
+    assert workspace_root([str(tmp_path / "thesis" / "src" / "master.tex")], tmp_path / "elsewhere") == (tmp_path / "thesis" / "src").resolve()
+    assert workspace_root([str(tmp_path / "thesis")], tmp_path / "elsewhere") == (tmp_path / "thesis").resolve()
+
+
 def test_latex_root_detection_ignores_comments() -> None:
     assert is_latex_root("\\documentclass{article}\n")
     assert is_latex_root("\\begin {document} x")

@@ -124,6 +124,11 @@ class CitationsPlugin(Plugin):
         seen: set[Path] = set()
         for d in declared:
             path = sources.resolve_bib_path(d.name, d.base or (None if d.from_settings else base), root, allow_outside=d.from_settings)
+            if path is None and d.base is None and not d.from_settings and doc.language_id == "latex" and doc_path is not None:
+                # A preamble \input by main.tex names its .bib from main.tex's folder, where LaTeX runs.
+                main = sources.find_root_document(doc_path, doc.source, root)
+                if main is not None and main.parent != doc_path.parent.resolve():
+                    path = sources.resolve_bib_path(d.name, main.parent, root)
             if path is None:
                 out.missing.append(d)
                 continue
