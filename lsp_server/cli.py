@@ -139,6 +139,9 @@ def build_parser() -> argparse.ArgumentParser:
     lint.add_argument("--language", metavar="TAG", help="natural language, e.g. en-GB (default: the document's own)")
     lint.add_argument("--enable", action="append", default=[], metavar="RULE", help="enable a rule or plugin; repeatable")
     lint.add_argument("--disable", action="append", default=[], metavar="RULE", help="disable a rule or plugin; repeatable")
+    lint.add_argument("--exclude", action="append", default=[], metavar="PATTERN",
+                      help="leave out walked files matching this gitignore-style pattern (adds to lint.exclude); "
+                      "repeatable")
     lint.add_argument("--plugins", metavar="A,B", help="run only these plugins")
     lint.add_argument("--no-suggestions", action="store_true", help="skip computing replacements (faster)")
     lint.add_argument("--stats", action="store_true", help="print writing statistics (needs the style plugin)")
@@ -300,7 +303,7 @@ def _cmd_lint(args: argparse.Namespace) -> int:
         return EXIT_ERROR
     root = Path(args.root).resolve() if args.root else workspace_root(args.paths, cwd)
     plugins = tuple(p.strip() for p in (args.plugins or "").split(",") if p.strip())
-    spec = EngineSpec(root, editor, plugins, tuple(args.enable), tuple(args.disable), not args.no_suggestions)
+    spec = EngineSpec(root, editor, plugins, tuple(args.enable), tuple(args.disable), not args.no_suggestions, tuple(args.exclude))
     report = run_lint(args.paths, spec, cwd=cwd, jobs=args.jobs)
     for note in report.notes:
         logging.getLogger("marginalia").warning("%s", note)

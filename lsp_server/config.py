@@ -81,6 +81,30 @@ class DiagnosticsSettings:
     )
 
 
+# Licence texts are legal boilerplate the writer did not write: checking them only buries
+# the manuscript's findings ("ii. a copyright notice" read as a sentence, and the like).
+DEFAULT_LINT_EXCLUDE = ("LICENSE", "LICENSE.*", "LICENCE", "LICENCE.*", "COPYING", "COPYING.*")
+
+
+@dataclass
+class LintSettings:
+    """What `marginalia lint` leaves out when it walks folders, expands globs or follows includes
+    (the editor checks any file you open)."""
+
+    exclude: list[str] = field(
+        default_factory=lambda: list(DEFAULT_LINT_EXCLUDE),
+        metadata=_doc(
+            'Gitignore-style patterns, relative to the workspace root, of files and folders not to check, e.g. '
+            '"drafts/", "*.generated.tex". Replaces the default (licence files); a file named on the command '
+            "line is always checked."
+        ),
+    )
+    extend_exclude: list[str] = field(default_factory=list, metadata=_doc("More patterns, added to exclude."))
+    respect_gitignore: bool = field(
+        default=True, metadata=_doc("In a git repository, also leave out what its .gitignore files ignore.")
+    )
+
+
 @dataclass
 class CoreSettings:
     """Settings of the core; each plugin's own settings live under its name."""
@@ -110,6 +134,9 @@ class CoreSettings:
     )
     plugin_time_limit: float = field(
         default=10.0, metadata=_doc("Seconds a plugin call may take before it is skipped.", minimum=0.1)
+    )
+    lint: LintSettings = field(
+        default_factory=LintSettings, metadata=_doc("What `marginalia lint` leaves out when it walks folders (the editor checks any file you open).")
     )
 
 

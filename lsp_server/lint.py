@@ -26,6 +26,7 @@ from typing import IO, Any
 from lsp_server.config import deep_merge
 from lsp_server.documents.model import ProseDocument
 from lsp_server.engine import Engine
+from lsp_server.lint_exclude import Excluder
 from lsp_server.lint_files import Collection, Target, expand_paths, find_root, follow_includes
 from lsp_server.output import display_path
 from lsp_server.output.positions import LineIndex, Position
@@ -119,6 +120,7 @@ class EngineSpec:
     enable: tuple[str, ...] = ()
     disable: tuple[str, ...] = ()
     suggestions: bool = True
+    exclude: tuple[str, ...] = ()  # --exclude patterns, added to lint.exclude and lint.extend_exclude
 
 
 def _union(base: Sequence[str], extra: Sequence[str], minus: Sequence[str] = ()) -> list[str]:
@@ -308,10 +310,16 @@ def _read_for_includes(path: Path) -> str | None:
     return text
 
 
-def collect(paths: Sequence[str], cwd: Path, root: Path | None) -> Collection:
-    collection = expand_paths(paths, cwd)
+def collect(paths: Sequence[str], cwd: Path, root: Path | None, excluder: Excluder | None = None) -> Collection:
+    collection = expand_paths(paths, cwd, excluder)
     workspace = root or cwd
-    return follow_includes(collection, workspace, _read_for_includes)
+    return follow_includes(collection, workspace, _read_for_includes, excluder)
+
+
+def excluder_for(engine: Engine, spec: EngineSpec, cwd: Path) -> Excluder:
+    settings = engine.core.lint
+    patterns = [*settings.exclude, *settings.extend_exclude, *spec.exclude]
+    return Excluder(spec.root or cwd, patterns, settings.respect_gitignore)
 
 
 def workspace_root(paths: Sequence[str], cwd: Path) -> Path:
@@ -357,7 +365,7 @@ def run_lint(
             if name not in spec.plugins:
                 report.notes.append(f"plugin {name} is unavailable ({why}); see `marginalia doctor`")
         report.notes.extend(f"settings: {m}" for m in engine.settings.messages)
-        collection = collect(paths, cwd, spec.root)
+        collection = collect(paths, cwd, spec.root, excluder_for(engine, spec, cwd))
         report.errors.extend(collection.errors)
         report.notes.extend(f"{report.display(path)}:{line}: {message}" for path, line, message in collection.include_problems)
         targets = collection.targets

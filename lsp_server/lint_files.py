@@ -15,8 +15,12 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from lsp_server.documents import SUFFIX_LANGUAGE, language_for_path
+
+if TYPE_CHECKING:
+    from lsp_server.lint_exclude import Excluder
 
 # .sty and .cls hold no manuscript prose; they are checked only when named.  .bib files
 # are walked: the citation checks (duplicate keys, missing fields) belong in CI too.
@@ -64,31 +68,41 @@ def _pruned(dirname: str) -> bool:
     return dirname.startswith(".") or dirname in PRUNED_DIRS or dirname.endswith((".dist-info", ".egg-info"))
 
 
-def _walk(folder: Path) -> Iterable[Path]:
+def _walk(folder: Path, excluder: Excluder | None = None) -> Iterable[Path]:
     for dirpath, dirnames, filenames in os.walk(folder):
-        dirnames[:] = sorted(d for d in dirnames if not _pruned(d))
+        here = Path(dirpath)
+        dirnames[:] = sorted(
+            d for d in dirnames if not _pruned(d) and not (excluder and excluder.excluded(here / d, is_dir=True))
+        )
         for name in sorted(filenames):
-            if not name.startswith(".") and Path(name).suffix.lower() in WALKED_SUFFIXES:
-                yield Path(dirpath) / name
+            walked = not name.startswith(".") and Path(name).suffix.lower() in WALKED_SUFFIXES
+            if walked and (excluder is None or not excluder.excluded(here / name)):
+                yield here / name
 
 
-def _expand_one(arg: str, cwd: Path) -> tuple[list[tuple[Path, bool]], str | None]:
+def _expand_one(arg: str, cwd: Path, excluder: Excluder | None = None) -> tuple[list[tuple[Path, bool]], str | None]:
     """(paths, whether each was named explicitly) for one argument, or an error."""
     path = Path(arg) if Path(arg).is_absolute() else cwd / arg
     if path.is_dir():
-        return [(p, False) for p in _walk(path)], None
+        return [(p, False) for p in _walk(path, excluder)], None
     if path.exists() or path.is_symlink():
         return [(path, True)], None
     if _GLOB_CHARS.search(arg):
         pattern = arg if Path(arg).is_absolute() else str(cwd / arg)
         found: list[tuple[Path, bool]] = []
+        left_out = 0
         for match in sorted(glob.glob(pattern, recursive=True)):
             m = Path(match)
             if m.is_dir():
-                found.extend((p, False) for p in _walk(m))
+                found.extend((p, False) for p in _walk(m, excluder))
             elif m.suffix.lower() in WALKED_SUFFIXES:
-                found.append((m, False))
+                if excluder is not None and excluder.excluded(m):
+                    left_out += 1
+                else:
+                    found.append((m, False))
         if not found:
+            if left_out:
+                return [], f"{arg}: every file this pattern matches is excluded (lint.exclude or .gitignore)"
             return [], f"{arg}: no file matches this pattern"
         return found, None
     return [], f"{arg}: no such file or folder"
@@ -99,12 +113,14 @@ def language_of(path: Path) -> str:
     return language_for_path(path) or "plaintext"
 
 
-def expand_paths(args: Sequence[str], cwd: Path) -> Collection:
-    """Turn command-line arguments into absolute, de-duplicated targets, in order."""
+def expand_paths(args: Sequence[str], cwd: Path, excluder: Excluder | None = None) -> Collection:
+    """Turn command-line arguments into absolute, de-duplicated targets, in order.
+
+    ``excluder`` leaves out what folders and globs bring; a file named outright is always kept."""
     out = Collection()
     seen: set[Path] = set()
     for arg in args:
-        paths, error = _expand_one(arg, cwd)
+        paths, error = _expand_one(arg, cwd, excluder)
         if error:
             out.errors.append(error)
         for path, _explicit in paths:
@@ -170,7 +186,9 @@ def _document(root: Path, source: str, workspace: Path, read: Callable[[Path], s
     return _Document(root, files, language, ws)
 
 
-def follow_includes(collection: Collection, workspace: Path, read: Callable[[Path], str | None]) -> Collection:
+def follow_includes(
+    collection: Collection, workspace: Path, read: Callable[[Path], str | None], excluder: Excluder | None = None
+) -> Collection:
     """Add the files each LaTeX root file includes, once each, inside ``workspace``.
 
     The LaTeX package's walker (:func:`lsp_server.documents.includes.included_files`)
@@ -220,6 +238,8 @@ def follow_includes(collection: Collection, workspace: Path, read: Callable[[Pat
         for found in own.files[1:]:
             if found not in seen:
                 seen.add(found)
+                if excluder is not None and excluder.excluded(found):
+                    continue  # the chapter still counts as part of the book, but is not checked
                 # Whatever its suffix (.tikz, .pgf), an included file is LaTeX.
                 out.targets.append(Target(_as_seen_from(found, own.workspace), "latex", own.root, own.language))
     return out
