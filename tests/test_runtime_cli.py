@@ -59,3 +59,24 @@ def test_ladder_choice_follows_memory_and_cores() -> None:
     assert choose(64 * gib, "fp32", cpu_cores=8).hub_id == "Qwen/Qwen2.5-1.5B-Instruct"
     rung = rung_for("qwen/qwen2.5-7b-instruct")
     assert rung is not None and rung.weight_bytes("4bit") < 0.35 * rung.weight_bytes("bf16") + rung.embedding_params_b * 2e9
+
+
+@pytest.mark.parametrize(
+    ("logger", "noise"),
+    [
+        ("bitsandbytes.backends.cpu.ops", "Failed to load CPU gemm_4bit_forward from kernels-community: No module named 'kernels'."),
+        ("bitsandbytes.autograd._functions", "MatMul8bitLt: inputs will be cast from torch.float32 to float16 during quantization"),
+    ],
+)
+def test_bitsandbytes_noise_stays_out_of_the_users_terminal(logger: str, noise: str, caplog: pytest.LogCaptureFixture) -> None:
+    """`marginalia models info` printed bitsandbytes' advice to install `kernels` (a package that
+    fetches compiled code from the Hub) on AVX-512 BF16 CPUs; the runtime drops that line and
+    the int8 cast notice, and nothing else from those loggers."""
+    import logging
+
+    import lsp_server.runtime.hardware  # noqa: F401 - registers the filters
+
+    with caplog.at_level(logging.WARNING):
+        logging.getLogger(logger).warning(noise)
+        logging.getLogger(logger).warning("something else went wrong")
+    assert [r.getMessage() for r in caplog.records] == ["something else went wrong"]

@@ -15,6 +15,23 @@ from pathlib import Path
 from lsp_server.runtime.ladder import Rung, choose
 from lsp_server.runtime.settings import ModelSettings
 
+
+class _DropMessage(logging.Filter):
+    def __init__(self, prefix: str) -> None:
+        super().__init__()
+        self.prefix = prefix
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not str(record.msg).startswith(self.prefix)
+
+
+# Registered before anything imports bitsandbytes (this module is the first of the runtime's).
+# Its int8 matmul logs on every call that fp32 inputs are cast to fp16.
+logging.getLogger("bitsandbytes.autograd._functions").addFilter(_DropMessage("MatMul8bitLt: inputs will be cast"))
+# On AVX-512 BF16 CPUs its import asks for the `kernels` package, which fetches compiled code
+# from the Hugging Face Hub at run time: we never install that, so the advice is only noise.
+logging.getLogger("bitsandbytes.backends.cpu.ops").addFilter(_DropMessage("Failed to load CPU gemm_4bit_forward"))
+
 log = logging.getLogger(__name__)
 
 

@@ -37,17 +37,6 @@ log = logging.getLogger(__name__)
 PREFILL_CHUNK = 64
 
 
-class _DropMessage(logging.Filter):
-    def __init__(self, prefix: str) -> None:
-        super().__init__()
-        self.prefix = prefix
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return not str(record.msg).startswith(self.prefix)
-
-
-# bitsandbytes' int8 matmul logs on every call that fp32 inputs are cast to fp16.
-logging.getLogger("bitsandbytes.autograd._functions").addFilter(_DropMessage("MatMul8bitLt: inputs will be cast"))
 # torch deprecates jit.script_method, which transformers still imports: noise in the user's log.
 warnings.filterwarnings("ignore", message=r".*torch\.jit\.script_method.*", category=DeprecationWarning)
 
