@@ -9,6 +9,7 @@ returns findings in source offsets.  Because the server and the CLI both call
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import logging
 import operator
@@ -27,6 +28,7 @@ from lsp_server.documents import parse_document
 from lsp_server.documents.model import ProseBuilder, ProseDocument
 from lsp_server.magic import MagicDirectives, parse_magic
 from lsp_server.plugin import Action, CheckContext, Finding, LoadedPlugins, Plugin, Severity, Suggestion, discover
+from lsp_server.word_sets import WordSets
 from lsp_server.workspace_state import load_dictionary, user_dictionary_path, workspace_dictionary_path
 
 log = logging.getLogger(__name__)
@@ -81,6 +83,7 @@ class Engine:
         self._dict_lock = threading.Lock()
         self._dict_stamp: tuple[float, float] | None = None
         self._dictionary: frozenset[str] = frozenset()
+        self._word_sets = WordSets()
         self._parse_lock = threading.Lock()
         self._parsed: dict[str, tuple[tuple[object, ...], ProseDocument]] = {}
         self.settings: Settings = self._resolve()
@@ -191,7 +194,7 @@ class Engine:
         h = hashlib.blake2b(digest_size=12)
         h.update(repr(ctx.settings).encode())
         h.update(ctx.language.encode())
-        h.update("\0".join(sorted(ctx.dictionary)).encode())
+        h.update(self._word_sets.digest(ctx.dictionary).encode())
         h.update(repr(self.core.enabled_rules).encode())
         h.update(",".join(sorted(ctx.active_plugins)).encode())  # a plugin may defer to another
         return h.hexdigest()
@@ -201,6 +204,9 @@ class Engine:
         magic = parse_magic(doc.source)
         names = list(plugins) if plugins is not None else self.enabled_plugins()
         contexts = {n: self.context(n, doc, magic) for n in names if n in self.loaded.plugins}
+        words = self._document_words(doc, contexts)
+        if words:
+            contexts = {n: dataclasses.replace(c, dictionary=self._word_sets.union(c.dictionary, words)) for n, c in contexts.items()}
         fingerprints = {n: self._fingerprint(c) + _cache_token(self.loaded.plugins[n], c) for n, c in contexts.items()}
         limits = {n: self.core.plugin_time_limit for n in contexts}
         outcome = self.host.check(doc, contexts, fingerprints, limits)
@@ -211,6 +217,24 @@ class Engine:
         findings.sort(key=_ORDER)
         language = next(iter(contexts.values())).language if contexts else self.language_for(doc, magic)
         return CheckResult(findings, outcome.problems, language, outcome.checked_chunks)
+
+    def _document_words(self, doc: ProseDocument, contexts: Mapping[str, CheckContext]) -> frozenset[str]:
+        """What the running plugins vouch for in ``doc`` (authors in its bibliography), each on
+        its own worker; one that fails or is slow only costs its words."""
+        sets: list[frozenset[str]] = []
+        for name, ctx in contexts.items():
+            plugin = self.loaded.plugins[name]
+            if type(plugin).document_words is Plugin.document_words:
+                continue
+            if plugin.languages and doc.language_id not in plugin.languages:
+                continue
+            none: frozenset[str] = frozenset()
+            fn = functools.partial(plugin.document_words, doc, ctx)
+            words, problem = self.host.call(name, fn, none, self.core.plugin_time_limit)
+            if problem:
+                log.info("document words from %s skipped: %s", name, problem)
+            sets.append(words)
+        return self._word_sets.union(*sets)
 
     def _apply_rules(self, doc: ProseDocument, findings: list[Finding], magic: MagicDirectives) -> list[Finding]:
         core = self.core

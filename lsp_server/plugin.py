@@ -108,7 +108,8 @@ class CheckContext:
 
     ``settings`` is the plugin's own settings dataclass instance; ``language`` is
     the resolved BCP-47 tag; ``dictionary`` holds the user's and workspace's
-    accepted words; ``cancelled`` lets long calls stop early.
+    accepted words, and during a check the words plugins vouch for in this document
+    (:meth:`Plugin.document_words`); ``cancelled`` lets long calls stop early.
     """
 
     settings: Any
@@ -155,6 +156,13 @@ class Plugin:
 
     def check_document(self, doc: ProseDocument, ctx: CheckContext) -> Iterable[Finding]:
         return ()
+
+    def document_words(self, doc: ProseDocument, ctx: CheckContext) -> frozenset[str]:
+        """Words this plugin knows are right in ``doc`` (the names of the authors its
+        bibliography lists): the core adds them to ``ctx.dictionary`` for the check.
+        Called before each check; return the same object while nothing changed (the core
+        fingerprints it by identity)."""
+        return frozenset()
 
     def actions(self, doc: ProseDocument, finding: Finding, ctx: CheckContext) -> Iterable[Action]:
         """Extra code actions on one of this plugin's findings."""

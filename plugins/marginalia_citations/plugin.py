@@ -29,6 +29,7 @@ from marginalia_citations.cites import (
 from marginalia_citations.csl_json import to_csl
 from marginalia_citations.key_catalog import CatalogCache
 from marginalia_citations.latex_text import quick_text
+from marginalia_citations.name_words import name_words
 from marginalia_citations.search import Indexed, SearchIndex
 from marginalia_citations.settings import CitationsSettings
 
@@ -82,6 +83,8 @@ class CitationsPlugin(Plugin):
         self._indexes: OrderedDict[tuple[int, ...], SearchIndex] = OrderedDict()
         self._scans: OrderedDict[str, tuple[int, list[CiteGroup]]] = OrderedDict()  # uri -> (fingerprint, scan)
         self._catalogs = CatalogCache()
+        # Bibliographies (by identity of their parses) -> the name words of their authors.
+        self._names: OrderedDict[tuple[int, ...], tuple[tuple[BibFile, ...], frozenset[str]]] = OrderedDict()
         self._lock = threading.Lock()
 
     # -- shared pieces ---------------------------------------------------------
@@ -151,6 +154,25 @@ class CitationsPlugin(Plugin):
             while len(self._indexes) > 8:
                 self._indexes.popitem(last=False)
         return built
+
+    def document_words(self, doc: ProseDocument, ctx: CheckContext) -> frozenset[str]:
+        """Names of the authors and editors in the document's bibliographies: the spell checker
+        accepts "Rybicki" in a paper that cites Rybicki.  The same set while the files are unchanged."""
+        if doc.language_id != "latex" and doc.language_id not in MARKDOWN_LANGS:
+            return frozenset()
+        bibs = tuple(b for _, b in self.bibliographies(doc, ctx).files)
+        key = tuple(id(b) for b in bibs)
+        with self._lock:
+            hit = self._names.get(key)
+            if hit is not None and all(a is b for a, b in zip(hit[0], bibs, strict=True)):
+                self._names.move_to_end(key)
+                return hit[1]
+        words = name_words(bibs)
+        with self._lock:
+            self._names[key] = (bibs, words)
+            while len(self._names) > 8:
+                self._names.popitem(last=False)
+        return words
 
     # -- checks ----------------------------------------------------------------
     def check_document(self, doc: ProseDocument, ctx: CheckContext) -> Iterable[Finding]:
