@@ -83,6 +83,7 @@ class CitationsPlugin(Plugin):
         self._indexes: OrderedDict[tuple[int, ...], SearchIndex] = OrderedDict()
         self._scans: OrderedDict[str, tuple[int, list[CiteGroup]]] = OrderedDict()  # uri -> (fingerprint, scan)
         self._catalogs = CatalogCache()
+        self._last_bibliographies: tuple[ProseDocument, tuple[object, ...], Bibliographies] | None = None
         # Bibliographies (by identity of their parses) -> the name words of their authors.
         self._names: OrderedDict[tuple[int, ...], tuple[tuple[BibFile, ...], frozenset[str]]] = OrderedDict()
         self._lock = threading.Lock()
@@ -106,6 +107,20 @@ class CitationsPlugin(Plugin):
         return groups
 
     def bibliographies(self, doc: ProseDocument, ctx: CheckContext) -> Bibliographies:
+        """The document's bibliographies.  A check asks twice for the same document object
+        (:meth:`document_words`, then :meth:`check_document`): the second is answered from the
+        first, which saves a scan of a book's source per keystroke."""
+        key = (ctx.workspace_root, tuple(_settings(ctx).bibliography))
+        with self._lock:
+            last = self._last_bibliographies
+        if last is not None and last[0] is doc and last[1] == key:
+            return last[2]
+        found = self._bibliographies(doc, ctx)
+        with self._lock:
+            self._last_bibliographies = (doc, key, found)
+        return found
+
+    def _bibliographies(self, doc: ProseDocument, ctx: CheckContext) -> Bibliographies:
         settings = _settings(ctx)
         root = ctx.workspace_root
         doc_path = sources.uri_to_path(doc.uri)

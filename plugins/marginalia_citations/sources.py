@@ -57,9 +57,15 @@ def uri_to_path(uri: str) -> Path | None:
 
 def latex_declarations(source: str) -> list[Declared]:
     out = []
-    for m in _LATEX_BIB.finditer(strip_latex_comments(source)):
+    # Blanking a whole book's comments would cost a millisecond per keystroke: only the
+    # line of each declaration is looked at (the blanks keep every offset).
+    for m in _LATEX_BIB.finditer(source):
+        line_start = source.rfind("\n", 0, m.start()) + 1
+        before = source[line_start : m.start()]  # the command's line up to it
+        if "%" in before and strip_latex_comments(before) != before:
+            continue  # the command itself is commented out
         pos = m.start(1)
-        for part in m.group(1).split(","):
+        for part in strip_latex_comments(m.group(1)).split(","):
             name = part.strip()
             if name:
                 lead = len(part) - len(part.lstrip())
