@@ -69,6 +69,11 @@ def _finding(start: int, end: int, rule: str, message: str, severity: Severity, 
     return Finding(start, end, f"citations.{rule}", message, severity, tuple(replacements), "citations", data=data)
 
 
+def _bibliography_inputs(ctx: CheckContext) -> tuple[object, ...]:
+    """Besides the document, what decides which bibliographies it has."""
+    return (ctx.workspace_root, tuple(_settings(ctx).bibliography))
+
+
 def _where(bib: BibFile, entry: BibEntry) -> str:
     return f"{Path(bib.path).name}:{entry.line + 1}"
 
@@ -83,7 +88,7 @@ class CitationsPlugin(Plugin):
         self._indexes: OrderedDict[tuple[int, ...], SearchIndex] = OrderedDict()
         self._scans: OrderedDict[str, tuple[int, list[CiteGroup]]] = OrderedDict()  # uri -> (fingerprint, scan)
         self._catalogs = CatalogCache()
-        self._last_bibliographies: tuple[ProseDocument, tuple[object, ...], Bibliographies] | None = None
+        self._handed_on: tuple[ProseDocument, tuple[object, ...], Bibliographies] | None = None
         # Bibliographies (by identity of their parses) -> the name words of their authors.
         self._names: OrderedDict[tuple[int, ...], tuple[tuple[BibFile, ...], frozenset[str]]] = OrderedDict()
         self._lock = threading.Lock()
@@ -106,21 +111,22 @@ class CitationsPlugin(Plugin):
                 self._scans.popitem(last=False)
         return groups
 
-    def bibliographies(self, doc: ProseDocument, ctx: CheckContext) -> Bibliographies:
-        """The document's bibliographies.  A check asks twice for the same document object
-        (:meth:`document_words`, then :meth:`check_document`): the second is answered from the
-        first, which saves a scan of a book's source per keystroke."""
-        key = (ctx.workspace_root, tuple(_settings(ctx).bibliography))
+    def _hand_on(self, doc: ProseDocument, ctx: CheckContext, found: Bibliographies) -> None:
+        """Keep what :meth:`document_words` found for the :meth:`check_document` of the same check,
+        which saves a second scan of a book's source per keystroke."""
         with self._lock:
-            last = self._last_bibliographies
-        if last is not None and last[0] is doc and last[1] == key:
-            return last[2]
-        found = self._bibliographies(doc, ctx)
-        with self._lock:
-            self._last_bibliographies = (doc, key, found)
-        return found
+            self._handed_on = (doc, _bibliography_inputs(ctx), found)
 
-    def _bibliographies(self, doc: ProseDocument, ctx: CheckContext) -> Bibliographies:
+    def _taken_over(self, doc: ProseDocument, ctx: CheckContext) -> Bibliographies | None:
+        """What :meth:`_hand_on` kept for this very document object, once: a later check of the
+        same buffer (a .bib was saved meanwhile) looks again."""
+        with self._lock:
+            kept, self._handed_on = self._handed_on, None
+        if kept is not None and kept[0] is doc and kept[1] == _bibliography_inputs(ctx):
+            return kept[2]
+        return None
+
+    def bibliographies(self, doc: ProseDocument, ctx: CheckContext) -> Bibliographies:
         settings = _settings(ctx)
         root = ctx.workspace_root
         doc_path = sources.uri_to_path(doc.uri)
@@ -175,7 +181,9 @@ class CitationsPlugin(Plugin):
         accepts "Rybicki" in a paper that cites Rybicki.  The same set while the files are unchanged."""
         if doc.language_id != "latex" and doc.language_id not in MARKDOWN_LANGS:
             return frozenset()
-        bibs = tuple(b for _, b in self.bibliographies(doc, ctx).files)
+        found = self.bibliographies(doc, ctx)
+        self._hand_on(doc, ctx, found)
+        bibs = tuple(b for _, b in found.files)
         key = tuple(id(b) for b in bibs)
         with self._lock:
             hit = self._names.get(key)
@@ -196,7 +204,7 @@ class CitationsPlugin(Plugin):
             return bib_checks.check_bib(self.cache.parse_buffer(doc.uri, doc.source), settings)
         if doc.language_id != "latex" and doc.language_id not in MARKDOWN_LANGS:
             return []
-        bibs = self.bibliographies(doc, ctx)
+        bibs = self._taken_over(doc, ctx) or self.bibliographies(doc, ctx)
         out: list[Finding] = []
         for d in bibs.missing:
             if not d.from_settings:
