@@ -8,6 +8,7 @@ A module of its own rather than conftest, because tests/e2e has a conftest too a
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 from lsp_server.documents.model import Chunk
@@ -25,6 +26,13 @@ def _corpus() -> Path | None:
 
 
 CORPUS = _corpus()
+
+
+def copy_from_corpus(corpus_dir: Path, folder: str, names: tuple[str, ...], workspace: Path) -> Path:
+    """Copy ``names`` from ``corpus_dir/folder`` into ``workspace``; returns the workspace."""
+    for name in names:
+        shutil.copy(corpus_dir / folder / name, workspace / name)
+    return workspace
 
 
 MANUSCRIPT_SUFFIXES = {".tex", ".md", ".qmd", ".rmd"}

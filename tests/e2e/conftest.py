@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from corpus_location import copy_from_corpus
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 
@@ -45,9 +46,6 @@ def workspace(tmp_path: Path) -> Path:
 @pytest.fixture
 def celerite(corpus_dir: Path, workspace: Path) -> Path:
     """The celerite paper (natbib, BibTeX) copied into the workspace."""
-    src = corpus_dir / "celerite-paper" / "paper"
-    for name in ("ms.tex", "celerite.bib"):
-        shutil.copy(src / name, workspace / name)
-    return workspace
+    return copy_from_corpus(corpus_dir, "celerite-paper/paper", ("ms.tex", "celerite.bib"), workspace)
 
 

@@ -8,10 +8,10 @@ and each code action: convert LaTeX <-> pandoc, insert the reference list
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
+from corpus_location import copy_from_corpus
 from lsp_harness import Client, apply_workspace_edit, code_actions_at, only_plugins, rng, running_server
 from lsprotocol import types
 
@@ -27,10 +27,7 @@ def position_of(text: str, needle: str, extra: int = 0) -> types.Position:
 
 @pytest.fixture
 def rescience(corpus_dir: Path, workspace: Path) -> Path:
-    src = corpus_dir / "rescience-pr18-maksimov" / "article"
-    for name in ("article.md", "article.bib"):
-        shutil.copy(src / name, workspace / name)
-    return workspace
+    return copy_from_corpus(corpus_dir, "rescience-pr18-maksimov/article", ("article.md", "article.bib"), workspace)
 
 
 def _diags(client: Client, uri: str, rule: str) -> list[types.Diagnostic]:
